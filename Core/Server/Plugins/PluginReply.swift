@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import Synchronization
+import WagoPluginABI
+
+/// What a plugin answered through one of the host's respond_* functions.
+enum PluginReply: Sendable {
+    case json(status: HTTPResponse.Status, data: [UInt8])
+    case error(APIError)
+    case raw(status: HTTPResponse.Status, contentType: String, body: [UInt8])
+
+    var response: Response {
+        switch self {
+        case .json(let status, let data):
+            return Envelope.wrap(dataJSON: data, status: status)
+        case .error(let error):
+            return Envelope.failure(error)
+        case .raw(let status, let contentType, let body):
+            return Response(
+                status: status, headers: [.contentType: contentType],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
+}
+
+/// The requests waiting for a plugin's answer. A `wago_responder *` is a handle into this
+/// table, never a pointer to memory, so a second answer or an answer after the timeout is
+/// detected (WAGO_ERR_ALREADY_DONE) instead of touching freed memory. One table serves the
+/// process, because respond_* take no host argument.
+final class ResponderTable: Sendable {
+    static let shared = ResponderTable()
+
+    private struct Waiting {
+        let continuation: CheckedContinuation<PluginReply, Never>
+        let deadline: ContinuousClock.Instant
+        let plugin: String
+    }
+
+    private struct State {
+        var nextHandle: UInt = 1
+        var waiting: [UInt: Waiting] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    func open(plugin: String, timeout: Duration, continuation: CheckedContinuation<PluginReply, Never>)
+        -> OpaquePointer
+    {
+        let handle = state.withLock { state in
+            let handle = state.nextHandle
+            state.nextHandle += 1
+            state.waiting[handle] = Waiting(
+                continuation: continuation, deadline: .now + timeout, plugin: plugin)
+            return handle
+        }
+        return OpaquePointer(bitPattern: handle)!
+    }
+
+    /// Delivers `reply` to the waiting request; WAGO_ERR_ALREADY_DONE when there is none.
+    func answer(_ responder: OpaquePointer?, with reply: PluginReply) -> wago_status {
+        let handle = UInt(bitPattern: responder.map { Int(bitPattern: $0) } ?? 0)
+        guard let waiting = state.withLock({ $0.waiting.removeValue(forKey: handle) }) else {
+            return wago_status(WAGO_ERR_ALREADY_DONE)
+        }
+        waiting.continuation.resume(returning: reply)
+        return wago_status(WAGO_OK)
+    }
+
+    /// Answers 504 to every request whose plugin is past the deadline.
+    func expire(now: ContinuousClock.Instant = .now) {
+        let expired = state.withLock { state in
+            let handles = state.waiting.filter { $0.value.deadline <= now }
+            for handle in handles.keys { state.waiting[handle] = nil }
+            return handles.values
+        }
+        for waiting in expired {
+            waiting.continuation.resume(
+                returning: .error(APIError(.gatewayTimeout, "plugin \(waiting.plugin) did not answer in time")))
+        }
+    }
+}

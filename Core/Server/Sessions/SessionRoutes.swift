@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import WagoStore
+
+/// `/session/*` routes of the core that exist before device linking: token rows and status.
+struct SessionRoutes {
+    let sessions: SessionRegistry
+    let authenticator: Authenticator
+    let bodyLimit: Int
+
+    func register(on routes: inout CoreRouteTable) {
+        routes.add(.post, "/session/init", auth: .admin) { request, context, _ in
+            try await initSession(JSONBody.read(request, context: context, limit: bodyLimit))
+        }
+        routes.add(.get, "/session/all", auth: .admin) { _, _, _ in
+            try Envelope.success(sessions.all.map(SessionSummary.init))
+        }
+        routes.add(.post, "/session/scanned", auth: .admin) { _, _, _ in
+            try Envelope.success(sessions.all.filter { !$0.jid.isEmpty }.map(SessionSummary.init))
+        }
+        // The admin names the session to delete with its `token` header.
+        routes.add(.post, "/session/delete", auth: .admin) { request, _, _ in
+            let target = try authenticator.session(for: request)
+            do {
+                try sessions.delete(target)
+            } catch {
+                throw APIError.internalError("could not delete the session: \(error)")
+            }
+            return try Envelope.success(["details": "session deleted", "name": target.name])
+        }
+        routes.add(.get, "/session/status", auth: .session) { _, _, caller in
+            guard case .session(let record) = caller else { throw APIError.unauthorized("missing token") }
+            return try Envelope.success(SessionStatus(record))
+        }
+    }
+
+    private func initSession(_ body: JSONBody) throws -> Response {
+        // WaGo removes spaces from tokens before storing them.
+        let token = try body.string("Token").map { $0.filter { !$0.isWhitespace } }.flatMap { $0.isEmpty ? nil : $0 }
+            ?? Self.generateToken()
+        let id = UUID().uuidString.lowercased()
+        let name = try body.string("Name").flatMap { $0.isEmpty ? nil : $0 } ?? "session-\(id.prefix(8))"
+        let os = try body.string("Os").flatMap { $0.isEmpty ? nil : $0 } ?? "WaGo"
+        do {
+            try sessions.create(SessionRecord(id: id, name: name, token: token, os: os))
+        } catch let error as StoreError {
+            if case .duplicate = error { throw APIError.conflict(error.description) }
+            throw APIError.internalError("could not create the session: \(error)")
+        }
+        return try Envelope.success([
+            "details": "user created successfully", "name": name, "token": token, "osName": os, "id": id,
+        ])
+    }
+
+    /// 32 random bytes as hex: unguessable, and free of characters a header would mangle.
+    static func generateToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}
+
+/// A row of `/session/all` and `/session/scanned`: what an admin needs to manage sessions.
+struct SessionSummary: Encodable {
+    var id: String
+    var name: String
+    var token: String
+    var osName: String
+    var webhook: String
+    var jid: String
+    var events: String
+    var connected: Bool
+    var loggedIn: Bool
+
+    init(_ record: SessionRecord) {
+        id = record.id
+        name = record.name
+        token = record.token
+        osName = record.os
+        webhook = record.webhookURL
+        jid = record.jid
+        events = record.subscribe.joined(separator: ",")
+        // No WhatsApp client runs yet: device linking arrives with the session lifecycle.
+        connected = false
+        loggedIn = false
+    }
+}
+
+/// `GET /session/status`, in WaGo's field names.
+struct SessionStatus: Encodable {
+    var Connected: Bool
+    var LoggedIn: Bool
+    var Jid: String
+    var Events: String
+
+    init(_ record: SessionRecord) {
+        Connected = false
+        LoggedIn = false
+        Jid = record.jid
+        Events = record.subscribe.joined(separator: ",")
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+
+/// Values a plugin keeps per session (or globally, with an empty session), sealed at rest
+/// because plugins may store credentials.
+public struct PluginValueStore: Sendable {
+    private let database: WagoDatabase
+
+    public init(database: WagoDatabase) {
+        self.database = database
+    }
+
+    public func value(plugin: String, session: String, key: String) throws -> Data? {
+        let sealed = try database.pool.read { db in
+            try Data.fetchOne(
+                db, sql: "SELECT sealedValue FROM pluginValue WHERE plugin = ? AND session = ? AND key = ?",
+                arguments: [plugin, session, key])
+        }
+        return try sealed.map { try database.secrets.open($0, context: Self.context(plugin, session, key)) }
+    }
+
+    public func setValue(_ value: Data, plugin: String, session: String, key: String) throws {
+        let sealed = try database.secrets.seal(value, context: Self.context(plugin, session, key))
+        try database.pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO pluginValue (plugin, session, key, sealedValue) VALUES (?, ?, ?, ?)",
+                arguments: [plugin, session, key, sealed])
+        }
+    }
+
+    /// Returns whether a value was there.
+    @discardableResult
+    public func removeValue(plugin: String, session: String, key: String) throws -> Bool {
+        try database.pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM pluginValue WHERE plugin = ? AND session = ? AND key = ?",
+                arguments: [plugin, session, key])
+            return db.changesCount > 0
+        }
+    }
+
+    // Binds the value to its slot: a sealed value moved to another plugin's key does not open.
+    private static func context(_ plugin: String, _ session: String, _ key: String) -> String {
+        "plugin.value\u{0}\(plugin)\u{0}\(session)\u{0}\(key)"
+    }
+}

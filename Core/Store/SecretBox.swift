@@ -1,0 +1,98 @@
+import Crypto
+import Foundation
+
+/// Seals secrets at rest (session tokens, later the WhatsApp keys) with AES-256-GCM under a
+/// key derived from the deployment's master key, and derives the keyed index used to find a
+/// token without storing it in clear.
+public struct SecretBox: Sendable {
+    private let sealingKey: SymmetricKey
+    private let indexKey: SymmetricKey
+
+    /// - Parameter masterKey: 32 bytes from `WAGO_SECRET_KEY` or the data folder's key file.
+    public init(masterKey: SymmetricKey) {
+        // Separate keys per purpose, so an index value never helps an attack on the sealing key.
+        sealingKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: masterKey, info: Data("wago/seal/v1".utf8), outputByteCount: 32)
+        indexKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: masterKey, info: Data("wago/index/v1".utf8), outputByteCount: 32)
+    }
+
+    /// Encrypts `plaintext`. `context` (e.g. "session.token") is authenticated but not stored,
+    /// so a sealed value copied into another column does not open.
+    public func seal(_ plaintext: some DataProtocol, context: String) throws -> Data {
+        let box = try AES.GCM.seal(plaintext, using: sealingKey, authenticating: Data(context.utf8))
+        guard let combined = box.combined else { throw StoreError.crypto("AES-GCM produced no output") }
+        return combined
+    }
+
+    /// Decrypts what `seal` produced with the same `context`.
+    public func open(_ sealed: Data, context: String) throws -> Data {
+        do {
+            let box = try AES.GCM.SealedBox(combined: sealed)
+            return try AES.GCM.open(box, using: sealingKey, authenticating: Data(context.utf8))
+        } catch {
+            throw StoreError.crypto("a sealed \(context) does not open with this secret key")
+        }
+    }
+
+    /// A keyed, deterministic digest of a secret: lets storage find a row by token without
+    /// holding the token in clear.
+    public func index(of secret: String) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Data(secret.utf8), using: indexKey))
+    }
+}
+
+extension SecretBox {
+    /// The master key: `WAGO_SECRET_KEY` (64 hex digits or base64 of 32 bytes) when given,
+    /// else `secret.key` in the data folder, created with mode 0600 on first start.
+    public static func loadMasterKey(configured: String?, dataDirectory: URL) throws -> SymmetricKey {
+        if let configured, !configured.isEmpty {
+            guard let bytes = decodeKey(configured), bytes.count == 32 else {
+                throw StoreError.invalidSecretKey(
+                    "WAGO_SECRET_KEY must be 32 bytes written as 64 hex digits or base64")
+            }
+            return SymmetricKey(data: bytes)
+        }
+        let url = dataDirectory.appendingPathComponent("secret.key")
+        if let existing = FileManager.default.contents(atPath: url.path) {
+            guard existing.count == 32 else {
+                throw StoreError.invalidSecretKey("\(url.path) must hold exactly 32 bytes")
+            }
+            return SymmetricKey(data: existing)
+        }
+        let key = SymmetricKey(size: .bits256)
+        let bytes = key.withUnsafeBytes { Data($0) }
+        // Create with 0600 from the start: never a moment where the key is world-readable.
+        guard FileManager.default.createFile(
+            atPath: url.path, contents: bytes, attributes: [.posixPermissions: 0o600])
+        else { throw StoreError.invalidSecretKey("cannot create \(url.path)") }
+        return key
+    }
+
+    private static func decodeKey(_ text: String) -> Data? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.count == 64, let hex = Data(hexString: trimmed) { return hex }
+        return Data(base64Encoded: trimmed)
+    }
+}
+
+extension Data {
+    /// Bytes from hex digits; nil when `hexString` is not hex of even length.
+    public init?(hexString: String) {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(hexString.utf8.count / 2)
+        var high: UInt8?
+        for c in hexString.utf8 {
+            let v: UInt8
+            switch c {
+            case 48...57: v = c - 48
+            case 97...102: v = c - 87
+            case 65...70: v = c - 55
+            default: return nil
+            }
+            if let h = high { bytes.append(h << 4 | v); high = nil } else { high = v }
+        }
+        guard high == nil else { return nil }
+        self.init(bytes)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+
+/// One gateway session: a token row that may become a linked WhatsApp device.
+public struct SessionRecord: Sendable, Equatable {
+    /// Stable, non-secret id; what plugins and logs see instead of the token.
+    public var id: String
+    public var name: String
+    public var token: String
+    public var os: String
+    public var webhookURL: String
+    /// Event names from `/session/connect`'s `Subscribe`.
+    public var subscribe: [String]
+    /// The linked account's JID, empty until linked.
+    public var jid: String
+    public var createdAt: Date
+
+    public init(
+        id: String, name: String, token: String, os: String, webhookURL: String = "",
+        subscribe: [String] = [], jid: String = "", createdAt: Date = Date()
+    ) {
+        self.id = id
+        self.name = name
+        self.token = token
+        self.os = os
+        self.webhookURL = webhookURL
+        self.subscribe = subscribe
+        self.jid = jid
+        self.createdAt = createdAt
+    }
+}
+
+/// Session rows, with tokens sealed at rest and found through their keyed index.
+public struct SessionStore: Sendable {
+    private let database: WagoDatabase
+    private static let tokenContext = "session.token"
+
+    public init(database: WagoDatabase) {
+        self.database = database
+    }
+
+    /// Inserts a new session. Throws `StoreError.duplicate` naming `Name` or `Token`.
+    public func insert(_ record: SessionRecord) throws {
+        let secrets = database.secrets
+        try database.pool.write { db in
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM session WHERE name = ?", arguments: [record.name]) != nil {
+                throw StoreError.duplicate(field: "Name")
+            }
+            let index = secrets.index(of: record.token)
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM session WHERE tokenIndex = ?", arguments: [index]) != nil {
+                throw StoreError.duplicate(field: "Token")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO session (id, name, tokenIndex, sealedToken, os, webhookURL, subscribe, jid, createdAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.id, record.name, index,
+                    try secrets.seal(Data(record.token.utf8), context: Self.tokenContext),
+                    record.os, record.webhookURL, Self.encode(record.subscribe), record.jid, record.createdAt,
+                ])
+        }
+    }
+
+    /// Every session, oldest first.
+    public func all() throws -> [SessionRecord] {
+        try database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM session ORDER BY createdAt, id").map(decode)
+        }
+    }
+
+    /// Deletes a session and everything stored for it.
+    public func delete(id: String) throws {
+        try database.pool.write { db in
+            try db.execute(sql: "DELETE FROM pluginValue WHERE session = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id])
+        }
+    }
+
+    public func setWebhookURL(_ url: String, id: String) throws {
+        try update(id: id, sql: "UPDATE session SET webhookURL = ? WHERE id = ?", url)
+    }
+
+    public func setSubscribe(_ events: [String], id: String) throws {
+        try update(id: id, sql: "UPDATE session SET subscribe = ? WHERE id = ?", Self.encode(events))
+    }
+
+    public func setJID(_ jid: String, id: String) throws {
+        try update(id: id, sql: "UPDATE session SET jid = ? WHERE id = ?", jid)
+    }
+
+    private func update(id: String, sql: String, _ value: String) throws {
+        try database.pool.write { db in
+            try db.execute(sql: sql, arguments: [value, id])
+            if db.changesCount == 0 { throw StoreError.notFound("session") }
+        }
+    }
+
+    private func decode(_ row: Row) throws -> SessionRecord {
+        let token = try database.secrets.open(row["sealedToken"], context: Self.tokenContext)
+        return SessionRecord(
+            id: row["id"], name: row["name"], token: String(decoding: token, as: UTF8.self), os: row["os"],
+            webhookURL: row["webhookURL"], subscribe: Self.decode(row["subscribe"]), jid: row["jid"],
+            createdAt: row["createdAt"])
+    }
+
+    // Event names are plain words, so a comma list is unambiguous.
+    private static func encode(_ events: [String]) -> String { events.joined(separator: ",") }
+    private static func decode(_ text: String) -> [String] {
+        text.split(separator: ",").map(String.init)
+    }
+}

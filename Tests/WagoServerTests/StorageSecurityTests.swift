@@ -1,0 +1,90 @@
+import Crypto
+import Foundation
+import Testing
+import WagoStore
+@testable import WagoServer
+
+@Suite("Secrets at rest")
+struct StorageSecurityTests {
+    @Test("the key file is created once with mode 0600 and reused")
+    func keyFile() throws {
+        let directory = TestGateway.temporaryDirectory()
+        let first = try SecretBox.loadMasterKey(configured: nil, dataDirectory: directory)
+        let path = directory.appendingPathComponent("secret.key").path
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let second = try SecretBox.loadMasterKey(configured: nil, dataDirectory: directory)
+        #expect(first.withUnsafeBytes { Data($0) } == second.withUnsafeBytes { Data($0) })
+    }
+
+    @Test("WAGO_SECRET_KEY must be 32 bytes in hex or base64")
+    func configuredKey() throws {
+        let directory = TestGateway.temporaryDirectory()
+        let hex = String(repeating: "ab", count: 32)
+        let key = try SecretBox.loadMasterKey(configured: hex, dataDirectory: directory)
+        #expect(key.bitCount == 256)
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("secret.key").path))
+        #expect(throws: StoreError.self) { try SecretBox.loadMasterKey(configured: "short", dataDirectory: directory) }
+    }
+
+    @Test("a sealed value opens only with its key and its context")
+    func sealing() throws {
+        let box = SecretBox(masterKey: SymmetricKey(size: .bits256))
+        let sealed = try box.seal(Data("secret".utf8), context: "a")
+        #expect(try box.open(sealed, context: "a") == Data("secret".utf8))
+        #expect(throws: StoreError.self) { try box.open(sealed, context: "b") }
+        let other = SecretBox(masterKey: SymmetricKey(size: .bits256))
+        #expect(throws: StoreError.self) { try other.open(sealed, context: "a") }
+        #expect(box.index(of: "t") == box.index(of: "t"))
+        #expect(box.index(of: "t") != other.index(of: "t"))
+    }
+
+    @Test("tokens are not stored in clear, and a wrong key cannot read the database")
+    func tokensSealed() async throws {
+        let gateway = try TestGateway()
+        try await gateway.test(.router) { client async throws in
+            _ = try await client.call(
+                .post, "/session/init", admin: TestGateway.adminToken,
+                json: #"{"Name":"a","Token":"very-distinctive-token-value"}"#)
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: gateway.dataDirectory.path)
+            .filter { $0.hasPrefix("wago.sqlite") }
+        for file in files {
+            let bytes = try Data(contentsOf: gateway.dataDirectory.appendingPathComponent(file))
+            #expect(bytes.range(of: Data("very-distinctive-token-value".utf8)) == nil, "\(file) holds the token in clear")
+        }
+        try Data(repeating: 7, count: 32).write(to: gateway.dataDirectory.appendingPathComponent("secret.key"))
+        #expect(throws: (any Error).self) { try gateway.restarted() }
+    }
+
+    @Test("constant-time comparison agrees with ==")
+    func constantTime() {
+        for (a, b) in [("", ""), ("a", "a"), ("a", "b"), ("abc", "ab"), ("ab", "abc"), ("token", "token")] {
+            #expect(constantTimeEquals(a, b) == (a == b))
+        }
+    }
+}
+
+@Suite("Outbound URL policy")
+struct OutboundURLPolicyTests {
+    @Test(arguments: [
+        "http://localhost/x", "http://127.0.0.1/x", "http://10.1.2.3/x", "http://172.20.0.1/x",
+        "http://192.168.1.1/x", "http://169.254.169.254/latest", "http://[::1]/x", "http://[fd00::1]/x",
+        "http://0.0.0.0/x", "http://[::ffff:127.0.0.1]/x",
+    ])
+    func refusesPrivate(url: String) {
+        let policy = OutboundURLPolicy(allowPrivateAddresses: false)
+        #expect(throws: (any Error).self) { try policy.validate(url, field: "WebhookURL") }
+        #expect((try? OutboundURLPolicy(allowPrivateAddresses: true).validate(url, field: "WebhookURL")) != nil)
+    }
+
+    @Test(arguments: ["https://hooks.example.com/a?b=c", "http://8.8.8.8:8080/x"])
+    func acceptsPublic(url: String) throws {
+        _ = try OutboundURLPolicy(allowPrivateAddresses: false).validate(url, field: "WebhookURL")
+    }
+
+    @Test(arguments: ["", "not a url", "/relative", "javascript:alert(1)", "https://user:pw@example.com/"])
+    func refusesMalformed(url: String) {
+        #expect(throws: (any Error).self) { try OutboundURLPolicy(allowPrivateAddresses: true).validate(url, field: "WebhookURL") }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+@testable import WagoServer
+
+/// A gateway on a fresh data folder, for one test.
+struct TestGateway {
+    static let adminToken = "test-admin-token"
+
+    let dataDirectory: URL
+    let gateway: Gateway
+
+    init(plugins: [String] = [], enabled: Set<String>? = nil, dataDirectory: URL? = nil,
+         timeout: Duration = .seconds(120)) throws {
+        self.dataDirectory = dataDirectory ?? Self.temporaryDirectory()
+        var logger = Logger(label: "wago.test")
+        logger.logLevel = .critical
+        let settings = GatewaySettings(
+            adminToken: Self.adminToken, dataDirectory: self.dataDirectory,
+            pluginsDirectory: self.dataDirectory, enabledPlugins: enabled, pluginReplyTimeout: timeout)
+        gateway = try Gateway(settings: settings, logger: logger, pluginFiles: plugins)
+    }
+
+    /// The same data folder opened again, as after a restart.
+    func restarted(plugins: [String] = []) throws -> TestGateway {
+        try TestGateway(plugins: plugins, dataDirectory: dataDirectory)
+    }
+
+    static func temporaryDirectory() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wago-test-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs `body` against the gateway in-process or on a real socket.
+    func test(_ mode: TestingSetup, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await gateway.application().test(mode, body)
+    }
+}
+
+/// Both ways every REST test runs: in-process through the router and over a live socket.
+let testModes: [TestingSetup] = [.router, .live]
+
+/// A parsed WaGo envelope.
+struct EnvelopeBody {
+    let status: HTTPResponse.Status
+    let object: [String: Any]
+
+    var code: Int? { object["code"] as? Int }
+    var success: Bool? { object["success"] as? Bool }
+    var error: String? { object["error"] as? String }
+    var data: [String: Any]? { object["data"] as? [String: Any] }
+    var dataArray: [[String: Any]]? { object["data"] as? [[String: Any]] }
+}
+
+extension TestClientProtocol {
+    /// Sends a request and parses the envelope it answers, checking that `code` mirrors the
+    /// HTTP status as WaGo's does.
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, admin: String? = nil,
+        json: String? = nil
+    ) async throws -> EnvelopeBody {
+        var headers = HTTPFields()
+        if let token { headers[HTTPField.Name("token")!] = token }
+        if let admin { headers[HTTPField.Name("admintoken")!] = admin }
+        if json != nil { headers[.contentType] = "application/json" }
+        return try await execute(
+            uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }
+        ) { response in
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any],
+                "the body is a JSON object: \(String(buffer: response.body))")
+            let envelope = EnvelopeBody(status: response.status, object: object)
+            #expect(envelope.code == response.status.code)
+            #expect(envelope.success == (response.status.code < 400))
+            return envelope
+        }
+    }
+}
