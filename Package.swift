@@ -13,6 +13,12 @@ let package = Package(
     products: [
         .executable(name: "wago", targets: ["wago"]),
         .library(name: "WagoPluginKit", targets: ["WagoPluginKit"]),
+        // For the Benchmarks package.
+        .library(name: "WagoServer", targets: ["WagoServer"]),
+        .library(name: "WABinary", targets: ["WABinary"]),
+        .library(name: "WASocket", targets: ["WASocket"]),
+        .library(name: "WASignal", targets: ["WASignal"]),
+        .library(name: "WACrypto", targets: ["WACrypto"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -20,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // MARK: The plugin ABI: one C header, the single source of truth, and the Swift SDK.
@@ -27,6 +34,38 @@ let package = Package(
         .target(
             name: "WagoPluginKit", dependencies: ["WagoPluginABI"], path: "Core/PluginKit",
             swiftSettings: swiftSettings),
+
+        // MARK: The WhatsApp protocol stack, bottom up.
+        .systemLibrary(name: "CZlib", path: "Core/CZlib"),
+        .systemLibrary(
+            name: "CSodium", path: "Core/CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // Binary XML nodes, JIDs and their JSON form.
+        .target(name: "WABinary", dependencies: ["CZlib"], path: "Core/Binary", swiftSettings: swiftSettings),
+        // WhatsApp's protobufs: our .proto files in Definitions/, generated Swift beside them.
+        .target(
+            name: "WAProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Core/Proto", exclude: ["Definitions"], swiftSettings: swiftSettings),
+        // Curve25519, XEdDSA, HKDF, HMAC, AES: the primitives Noise, Signal and media share.
+        .target(
+            name: "WACrypto",
+            dependencies: [
+                "CSodium",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Core/Crypto", swiftSettings: swiftSettings),
+        // Frames, the Noise handshake and transport, certificates, client payloads.
+        .target(
+            name: "WASocket",
+            dependencies: [
+                "WAProto", "WACrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Core/Socket", swiftSettings: swiftSettings),
+        // The Signal protocol as WhatsApp uses it: sessions, sender keys, stores.
+        .target(name: "WASignal", dependencies: ["WACrypto"], path: "Core/Signal", swiftSettings: swiftSettings),
 
         // MARK: Storage: SQLite through GRDB, numbered migrations, secrets sealed at rest.
         .target(
@@ -51,12 +90,33 @@ let package = Package(
         .executableTarget(
             name: "wago",
             dependencies: [
-                "WagoServer",
+                "WagoServer", "WABinary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Core/CLI", swiftSettings: swiftSettings),
 
         // MARK: Tests
+        .target(name: "WagoTestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WABinaryTests", dependencies: ["WABinary", "WagoTestSupport"],
+            path: "Tests/WABinaryTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WAProtoTests",
+            dependencies: ["WAProto", "WagoTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Tests/WAProtoTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WACryptoTests", dependencies: ["WACrypto", "WagoTestSupport"],
+            path: "Tests/WACryptoTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WASocketTests",
+            dependencies: [
+                "WASocket", "WAProto", "WACrypto", "WagoTestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/WASocketTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WASignalTests", dependencies: ["WASignal", "WACrypto", "WagoTestSupport"],
+            path: "Tests/WASignalTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "WagoServerTests",
             dependencies: [

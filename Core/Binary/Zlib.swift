@@ -1,0 +1,32 @@
+import CZlib
+
+/// Inflates compressed frames (flag byte `& 2`) with the system zlib.
+enum Zlib {
+    /// Inflates a zlib stream (RFC 1950), refusing output beyond `limit` bytes. Bytes after the
+    /// end of the stream are ignored, as Go's `zlib.Reader` does.
+    static func inflate(_ input: UnsafeBufferPointer<UInt8>, limit: Int) throws(BinaryDecodingError) -> [UInt8] {
+        guard input.count <= Int(UInt32.max) else { throw .invalidCompressedData }
+        var stream = z_stream()
+        guard czlib_inflate_init(&stream) == Z_OK else { throw .invalidCompressedData }
+        defer { inflateEnd(&stream) }
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+        stream.avail_in = UInt32(input.count)
+
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let (status, produced) = chunk.withUnsafeMutableBufferPointer { chunk in
+                stream.next_out = chunk.baseAddress
+                stream.avail_out = UInt32(chunk.count)
+                let status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                return (status, chunk.count - Int(stream.avail_out))
+            }
+            guard status == Z_OK || status == Z_STREAM_END else { throw .invalidCompressedData }
+            guard output.count + produced <= limit else { throw .inflatedTooLarge(limit: limit) }
+            output.append(contentsOf: chunk[0..<produced])
+            if status == Z_STREAM_END { return output }
+            // Z_OK with no progress means the input ended inside the stream.
+            if produced == 0 && stream.avail_in == 0 { throw .invalidCompressedData }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+// libsodium, for the Ed25519 arithmetic behind XEdDSA (WACrypto).
+#include <sodium.h>
