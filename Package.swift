@@ -13,12 +13,6 @@ let package = Package(
     products: [
         .executable(name: "wago", targets: ["wago"]),
         .library(name: "WagoPluginKit", targets: ["WagoPluginKit"]),
-        // For the Benchmarks package.
-        .library(name: "WagoServer", targets: ["WagoServer"]),
-        .library(name: "WABinary", targets: ["WABinary"]),
-        .library(name: "WASocket", targets: ["WASocket"]),
-        .library(name: "WASignal", targets: ["WASignal"]),
-        .library(name: "WACrypto", targets: ["WACrypto"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -27,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // MARK: The plugin ABI: one C header, the single source of truth, and the Swift SDK.
@@ -95,6 +90,21 @@ let package = Package(
             ],
             path: "Core/CLI", swiftSettings: swiftSettings),
 
+        // MARK: Benchmarks: executables run on demand (Benchmarks/README.md), never by tests.
+        .executableTarget(
+            name: "GatewayBenchmark",
+            dependencies: [
+                "WagoServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Sources/GatewayBenchmark"),
+        .executableTarget(name: "CodecBenchmark", dependencies: ["WABinary"], path: "Benchmarks/Sources/CodecBenchmark"),
+        .executableTarget(name: "NoiseBenchmark", dependencies: ["WASocket"], path: "Benchmarks/Sources/NoiseBenchmark"),
+        .executableTarget(
+            name: "SignalBenchmark", dependencies: ["WASignal", "WACrypto"], path: "Benchmarks/Sources/SignalBenchmark"),
+
         // MARK: Tests
         .target(name: "WagoTestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(
@@ -120,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "WagoServerTests",
             dependencies: [
-                "WagoServer", "WagoStore", "WagoPluginABI",
+                "WagoServer", "WagoStore", "WagoPluginABI", "WagoTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

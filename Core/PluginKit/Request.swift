@@ -44,10 +44,10 @@ public struct Request: Sendable {
 }
 
 extension Request {
-    /// Copies the host's request, which is BORROWED for the handler call only. The method is
-    /// the route's: the host dispatched the request to that route.
-    init(copying request: UnsafePointer<wago_request>, method: Route.Method) {
-        let raw = readVersioned(UnsafeRawPointer(request), zeroed: wago_request())
+    /// Copies the host's request (read with `readVersioned`), whose strings and pairs are
+    /// BORROWED for the handler call only. The method is the route's: the host dispatched the
+    /// request to that route.
+    init(copying raw: wago_request, method: Route.Method) {
         self.init(
             method: method, path: raw.path.string, session: raw.session.string,
             body: raw.body.array, parameters: pairs(raw.path_params, raw.path_param_count),

@@ -10,7 +10,9 @@ public struct Gateway: Sendable {
     let sessions: SessionRegistry
     /// Session events: plugins subscribe at load; the webhook outbox will too.
     let events: EventBus
-    let responder: RouterResponder<BasicRequestContext>
+    /// The router's responder: what the HTTP server calls for each request (benchmarks call
+    /// it directly to measure routing without sockets).
+    public let responder: RouterResponder<BasicRequestContext>
     let logger: Logger
 
     /// Opens storage, loads the plugins of `settings.pluginsDirectory` and builds the router.
@@ -26,7 +28,7 @@ public struct Gateway: Sendable {
         let authenticator = Authenticator(adminToken: settings.adminToken, sessions: sessions)
 
         var core = CoreRouteTable()
-        SessionRoutes(sessions: sessions, authenticator: authenticator, bodyLimit: settings.maxRequestBodyBytes)
+        SessionRoutes(sessions: sessions, bodyLimit: settings.maxRequestBodyBytes)
             .register(on: &core)
         WebhookRoutes(
             sessions: sessions, urlPolicy: OutboundURLPolicy(allowPrivateAddresses: settings.allowPrivateURLs),

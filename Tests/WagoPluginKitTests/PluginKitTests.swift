@@ -13,6 +13,9 @@ struct KitTestPlugin: WagoPlugin {
     static let name = "kit-test"
     static let version = "1.2.3"
     static let description = "PluginKit tests"
+    /// Routes beyond the hand-written ones, alternately inline and suspending, each answering
+    /// its number: enough to show that dispatch by route_index has no fixed limit.
+    static let generatedRouteCount = 100
 
     static var routes: [Route] {
         [
@@ -32,7 +35,11 @@ struct KitTestPlugin: WagoPlugin {
             Route(.get, "/kit/resolve", auth: .admin) { request, host in
                 .json(try await host.resolveUsers(session: request.session, queryJSON: "{}"))
             },
-        ]
+        ] + (0..<generatedRouteCount).map { number in
+            number.isMultiple(of: 2)
+                ? Route(.get, "/kit/generated/\(number)", auth: .none) { _, _ in .json("\(number)") }
+                : Route(.get, "/kit/generated/\(number)", auth: .none) { _, _ in await Task.yield(); return .json("\(number)") }
+        }
     }
 
     static var events: [EventSubscription] {
@@ -57,17 +64,18 @@ func nulTerminated(_ buffer: [CChar]) -> String {
     String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-func route(_ path: String) -> wago_route {
-    let routes = UnsafeBufferPointer(start: loaded.manifest.routes, count: Int(loaded.manifest.route_count))
-    return routes.first { String(cString: $0.path) == path }!
+var manifestRoutes: UnsafeBufferPointer<wago_route> {
+    UnsafeBufferPointer(start: loaded.manifest.routes, count: Int(loaded.manifest.route_count))
 }
 
 /// Calls a route the way the host does, with every string BORROWED for the call only.
+/// `routeIndex` overrides the route's position in the table, which the host passes.
 func call(
     _ path: String, session: String = "", body: String = "", query: [(String, String)] = [],
-    headers: [(String, String)] = [], parameters: [(String, String)] = []
+    headers: [(String, String)] = [], parameters: [(String, String)] = [], routeIndex: UInt32? = nil
 ) async -> (FakeResponder.Answer, FakeResponder) {
-    let route = route(path)
+    let index = manifestRoutes.firstIndex { String(cString: $0.path) == path }!
+    let route = manifestRoutes[index]
     let responder = FakeResponder()
     var strings: [UnsafeMutablePointer<CChar>] = []
     func borrowed(_ value: String) -> wago_str {
@@ -81,6 +89,7 @@ func call(
     request.header = wago_header(
         magic: WAGO_ABI_MAGIC, abi_version: WAGO_ABI_VERSION, struct_size: UInt32(MemoryLayout<wago_request>.size), reserved: 0)
     request.method = route.method
+    request.route_index = routeIndex ?? UInt32(index)
     request.path = borrowed(path)
     request.session = borrowed(session)
     let bodyText = borrowed(body)
@@ -117,12 +126,14 @@ func call(
     }
 
     @Test func declaresRoutesInOrder() {
-        let routes = UnsafeBufferPointer(start: loaded.manifest.routes, count: Int(loaded.manifest.route_count))
-        #expect(routes.map { String(cString: $0.path) } == ["/kit/inline", "/kit/send", "/kit/throw", "/kit/not-found", "/kit/count", "/kit/resolve"])
-        #expect(routes.map(\.method) == [1, 2, 1, 1, 2, 1])  // wago_method
-        #expect(routes.map(\.auth) == [0, 1, 0, 0, 1, 2])  // wago_auth
+        let routes = manifestRoutes
+        let generated = (0..<KitTestPlugin.generatedRouteCount).map { "/kit/generated/\($0)" }
+        #expect(routes.map { String(cString: $0.path) } == ["/kit/inline", "/kit/send", "/kit/throw", "/kit/not-found", "/kit/count", "/kit/resolve"] + generated)
+        #expect(routes.prefix(6).map(\.method) == [1, 2, 1, 1, 2, 1])  // wago_method
+        #expect(routes.prefix(6).map(\.auth) == [0, 1, 0, 0, 1, 2])  // wago_auth
         #expect(routes.allSatisfy { Int($0.header.struct_size) == MemoryLayout<wago_route>.size && $0.handler != nil })
-        #expect(Set(routes.map { unsafeBitCast($0.handler, to: UnsafeRawPointer.self) }).count == routes.count)
+        // One C function serves every route: it finds the route by the request's route_index.
+        #expect(Set(routes.map { unsafeBitCast($0.handler, to: UnsafeRawPointer.self) }).count == 1)
     }
 
     @Test func declaresOnlyTheWildcardWhenThereIsOne() {
@@ -180,6 +191,22 @@ func call(
         #expect(await call("/kit/count", session: "kv-a").0 == .init(kind: "raw", status: 201, contentType: "application/octet-stream", body: "1"))
         #expect(await call("/kit/count", session: "kv-a").0.body == "2")
         #expect(await call("/kit/count", session: "kv-b").0.body == "1")
+    }
+
+    @Test func dispatchesByRouteIndexWithoutALimit() async {
+        #expect(manifestRoutes.count > 64)  // the SDK once served at most 64
+        for number in 0..<KitTestPlugin.generatedRouteCount {
+            #expect(await call("/kit/generated/\(number)").0 == .init(kind: "json", status: 200, body: "\(number)"))
+        }
+    }
+
+    @Test(arguments: [loaded.manifest.route_count, .max])
+    func routeIndexOutOfRangeAnswers500(_ routeIndex: UInt32) async {
+        let (answer, responder) = await call("/kit/inline", routeIndex: routeIndex)
+        #expect(answer == .init(
+            kind: "error", status: 500,
+            body: "route_index \(routeIndex) is out of range: the plugin declares \(manifestRoutes.count) routes"))
+        #expect(responder.answerCount == 1)
     }
 
     @Test func concurrentRequestsAreEachAnsweredOnce() async {

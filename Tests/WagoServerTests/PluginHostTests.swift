@@ -126,13 +126,12 @@ struct PluginHostTests {
     func timeout() async throws {
         let context = PluginContext(plugin: "slow", services: try Self.services())
         let table = HostAPI.makeTable(for: context)
-        let handle = Mutex<OpaquePointer?>(nil)
-        let reply = await withCheckedContinuation { continuation in
-            handle.withLock { $0 = ResponderTable.shared.open(plugin: "slow", timeout: .zero, continuation: continuation) }
-            ResponderTable.shared.expire()
-        }
+        let pending = PendingReply()
+        let handle = ResponderTable.shared.open(plugin: "slow", timeout: .zero, reply: pending)
+        ResponderTable.shared.expire()
+        let reply = await pending.reply()
         #expect(reply.response.status == .gatewayTimeout)
-        let late = "{}".withBorrowedStr { table.pointee.respond_json(handle.withLock { $0 }, 200, $0) }
+        let late = "{}".withBorrowedStr { table.pointee.respond_json(handle, 200, $0) }
         #expect(late == WAGO_ERR_ALREADY_DONE)
     }
 

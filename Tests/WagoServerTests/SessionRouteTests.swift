@@ -99,7 +99,9 @@ struct SessionRouteTests {
             #expect(scanned.dataArray?.isEmpty == true, "no session is linked yet")
 
             let noTarget = try await client.call(.post, "/session/delete", admin: admin)
-            #expect(noTarget.status == .unauthorized)
+            #expect(noTarget.status == .badRequest)
+            let unknown = try await client.call(.post, "/session/delete", token: "nope", admin: admin)
+            #expect(unknown.status == .notFound)
             let deleted = try await client.call(.post, "/session/delete", token: "ta", admin: admin)
             #expect(deleted.status == .ok)
             #expect(try await client.call(.get, "/session/status", token: "ta").status == .unauthorized)

@@ -43,14 +43,19 @@ struct Authenticator: Sendable {
 
     /// The session named by the `token` header, or the `token` query item as WaGo accepts.
     func session(for request: Request) throws -> SessionRecord {
-        let presented = request.headers[Self.tokenHeader] ?? request.uri.queryParameters.get("token")
-        guard let presented, !presented.isEmpty else {
+        guard let presented = Self.presentedToken(in: request) else {
             throw APIError.unauthorized("missing token")
         }
         guard let record = sessions.authenticate(token: presented) else {
             throw APIError.unauthorized("invalid token")
         }
         return record
+    }
+
+    /// The `token` header, else the `token` query item; nil when neither is given.
+    static func presentedToken(in request: Request) -> String? {
+        let presented = request.headers[tokenHeader] ?? request.uri.queryParameters.get("token")
+        return presented?.isEmpty == false ? presented : nil
     }
 
     static let adminHeader = HTTPField.Name("admintoken")!

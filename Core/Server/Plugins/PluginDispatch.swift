@@ -29,16 +29,15 @@ extension LoadedPlugin {
             headers.append((field.name.canonicalName, field.value))
         }
 
-        let pluginName = manifest.name
-        let reply = await withCheckedContinuation { continuation in
-            let responder = ResponderTable.shared.open(plugin: pluginName, timeout: timeout, continuation: continuation)
-            RequestArena.withRequest(
-                routeIndex: route.index, method: route.method, path: request.uri.path, session: session, body: body,
-                pathParameters: pathParameters, query: query, headers: headers
-            ) { cRequest in
-                route.handler(state.raw, cRequest, responder)
-            }
+        let pending = PendingReply()
+        let responder = ResponderTable.shared.open(plugin: manifest.name, timeout: timeout, reply: pending)
+        RequestArena.withRequest(
+            routeIndex: route.index, method: route.method, path: request.uri.path, session: session, body: body,
+            pathParameters: pathParameters, query: query, headers: headers
+        ) { cRequest in
+            route.handler(state.raw, cRequest, responder)
         }
+        let reply = await pending.reply()
         return reply.response
     }
 }

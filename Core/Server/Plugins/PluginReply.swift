@@ -23,6 +23,58 @@ enum PluginReply: Sendable {
     }
 }
 
+/// One request's answer as it travels from the plugin to the waiting HTTP handler. Most
+/// plugins answer before their handler returns; `reply()` then takes the answer without
+/// suspending, which saves a trip through the task executor on every request.
+final class PendingReply: Sendable {
+    private enum State {
+        case waiting
+        case answered(PluginReply)
+        case suspended(UnsafeContinuation<PluginReply, Never>)
+        case done
+    }
+
+    private let state = Mutex(State.waiting)
+
+    func deliver(_ reply: PluginReply) {
+        let continuation: UnsafeContinuation<PluginReply, Never>? = state.withLock { state in
+            switch state {
+            case .waiting:
+                state = .answered(reply)
+                return nil
+            case .suspended(let continuation):
+                state = .done
+                return continuation
+            case .answered, .done:
+                return nil
+            }
+        }
+        continuation?.resume(returning: reply)
+    }
+
+    /// The answer, waiting for it only when the plugin has not given it yet.
+    func reply() async -> PluginReply {
+        if let ready = state.withLock({ state -> PluginReply? in
+            guard case .answered(let reply) = state else { return nil }
+            state = .done
+            return reply
+        }) {
+            return ready
+        }
+        return await withUnsafeContinuation { continuation in
+            let ready: PluginReply? = state.withLock { state in
+                if case .answered(let reply) = state {
+                    state = .done
+                    return reply
+                }
+                state = .suspended(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+}
+
 /// The requests waiting for a plugin's answer. A `wago_responder *` is a handle into this
 /// table, never a pointer to memory, so a second answer or an answer after the timeout is
 /// detected (WAGO_ERR_ALREADY_DONE) instead of touching freed memory. One table serves the
@@ -31,7 +83,7 @@ final class ResponderTable: Sendable {
     static let shared = ResponderTable()
 
     private struct Waiting {
-        let continuation: CheckedContinuation<PluginReply, Never>
+        let reply: PendingReply
         let deadline: ContinuousClock.Instant
         let plugin: String
     }
@@ -43,14 +95,12 @@ final class ResponderTable: Sendable {
 
     private let state = Mutex(State())
 
-    func open(plugin: String, timeout: Duration, continuation: CheckedContinuation<PluginReply, Never>)
-        -> OpaquePointer
-    {
+    func open(plugin: String, timeout: Duration, reply: PendingReply) -> OpaquePointer {
+        let deadline = ContinuousClock.now + timeout
         let handle = state.withLock { state in
             let handle = state.nextHandle
             state.nextHandle += 1
-            state.waiting[handle] = Waiting(
-                continuation: continuation, deadline: .now + timeout, plugin: plugin)
+            state.waiting[handle] = Waiting(reply: reply, deadline: deadline, plugin: plugin)
             return handle
         }
         return OpaquePointer(bitPattern: handle)!
@@ -62,7 +112,7 @@ final class ResponderTable: Sendable {
         guard let waiting = state.withLock({ $0.waiting.removeValue(forKey: handle) }) else {
             return wago_status(WAGO_ERR_ALREADY_DONE)
         }
-        waiting.continuation.resume(returning: reply)
+        waiting.reply.deliver(reply)
         return wago_status(WAGO_OK)
     }
 
@@ -74,8 +124,7 @@ final class ResponderTable: Sendable {
             return handles.values
         }
         for waiting in expired {
-            waiting.continuation.resume(
-                returning: .error(APIError(.gatewayTimeout, "plugin \(waiting.plugin) did not answer in time")))
+            waiting.reply.deliver(.error(APIError(.gatewayTimeout, "plugin \(waiting.plugin) did not answer in time")))
         }
     }
 }

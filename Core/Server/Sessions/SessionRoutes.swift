@@ -5,7 +5,6 @@ import WagoStore
 /// `/session/*` routes of the core that exist before device linking: token rows and status.
 struct SessionRoutes {
     let sessions: SessionRegistry
-    let authenticator: Authenticator
     let bodyLimit: Int
 
     func register(on routes: inout CoreRouteTable) {
@@ -20,7 +19,12 @@ struct SessionRoutes {
         }
         // The admin names the session to delete with its `token` header.
         routes.add(.post, "/session/delete", auth: .admin) { request, _, _ in
-            let target = try authenticator.session(for: request)
+            guard let token = Authenticator.presentedToken(in: request) else {
+                throw APIError.badRequest("missing token header naming the session to delete")
+            }
+            guard let target = sessions.authenticate(token: token) else {
+                throw APIError.notFound("no session has this token")
+            }
             do {
                 try sessions.delete(target)
             } catch {

@@ -17,13 +17,19 @@ final class LoadedPlugin: Sendable {
         Unmanaged<LoadedPlugin>.fromOpaque(state).takeUnretainedValue()
     }
 
-    /// Copies the BORROWED request, runs the route's handler and answers exactly once.
-    /// Inline handlers run right here. Suspending ones run in a Task that starts right here
-    /// too and leaves the host's thread at its first real suspension, which spares a thread
-    /// hop for handlers whose awaits complete at once.
-    func serve(routeIndex: Int, request: UnsafePointer<wago_request>, responder: Responder) {
+    /// Copies the BORROWED request, runs the handler of the route at its route_index and
+    /// answers exactly once. Inline handlers run right here. Suspending ones run in a Task
+    /// that starts right here too and leaves the host's thread at its first real suspension,
+    /// which spares a thread hop for handlers whose awaits complete at once.
+    func serve(_ request: UnsafePointer<wago_request>, responder: Responder) {
+        let raw = readVersioned(UnsafeRawPointer(request), zeroed: wago_request())
+        let routeIndex = Int(raw.route_index)
+        guard definition.routes.indices.contains(routeIndex) else {  // a host bug must not trap the server
+            host.respond(.error(500, "route_index \(routeIndex) is out of range: the plugin declares \(definition.routes.count) routes"), to: responder)
+            return
+        }
         let route = definition.routes[routeIndex]
-        let request = Request(copying: request, method: route.method)
+        let request = Request(copying: raw, method: route.method)
         switch route.handler {
         case .inline(let handle):
             host.respond(Self.run { try handle(request, host) }, to: responder)
@@ -85,9 +91,6 @@ let initializePlugin: wago_init_fn = { api, state, reasonBuffer, reasonCapacity 
         return wago_status(WAGO_ERR_INTERNAL)
     }
     do {
-        guard definition.routes.count <= routeTrampolines.count else {
-            throw HostError(.unsupported, "WagoPluginKit serves at most \(routeTrampolines.count) routes per plugin; this one declares \(definition.routes.count)")
-        }
         let host = Host(table: try HostTable(api))
         try definition.plugin.initialize(host)
         state?.pointee = Unmanaged.passRetained(LoadedPlugin(definition, host)).toOpaque()  // kept for the process
@@ -121,30 +124,9 @@ let deliverEvent: wago_event_handler = { state, session, type, json in
     LoadedPlugin.from(state).deliver(session: session, type: type, json: json)
 }
 
-private func serveRoute(_ index: Int, _ state: UnsafeMutableRawPointer?, _ request: UnsafePointer<wago_request>?, _ responder: OpaquePointer?) {
+/// The C handler of every route: the host passes the matched route's position in the
+/// manifest's route table as request.route_index, so one function serves them all.
+let serveRoute: wago_route_handler = { state, request, responder in
     guard let state, let request, let responder else { return }  // the host never passes NULL
-    LoadedPlugin.from(state).serve(routeIndex: index, request: request, responder: Responder(handle: responder))
+    LoadedPlugin.from(state).serve(request, responder: Responder(handle: responder))
 }
-
-/// The C handler of route i is routeTrampolines[i]. The ABI gives a route handler no context
-/// of its own and a `@convention(c)` closure cannot capture one, so each index needs its own
-/// function; looking the route up by path instead would cost a hash per request and could
-/// disagree with the host's router on parameterised paths.
-let routeTrampolines: [wago_route_handler] = [
-    { serveRoute(0, $0, $1, $2) }, { serveRoute(1, $0, $1, $2) }, { serveRoute(2, $0, $1, $2) }, { serveRoute(3, $0, $1, $2) },
-    { serveRoute(4, $0, $1, $2) }, { serveRoute(5, $0, $1, $2) }, { serveRoute(6, $0, $1, $2) }, { serveRoute(7, $0, $1, $2) },
-    { serveRoute(8, $0, $1, $2) }, { serveRoute(9, $0, $1, $2) }, { serveRoute(10, $0, $1, $2) }, { serveRoute(11, $0, $1, $2) },
-    { serveRoute(12, $0, $1, $2) }, { serveRoute(13, $0, $1, $2) }, { serveRoute(14, $0, $1, $2) }, { serveRoute(15, $0, $1, $2) },
-    { serveRoute(16, $0, $1, $2) }, { serveRoute(17, $0, $1, $2) }, { serveRoute(18, $0, $1, $2) }, { serveRoute(19, $0, $1, $2) },
-    { serveRoute(20, $0, $1, $2) }, { serveRoute(21, $0, $1, $2) }, { serveRoute(22, $0, $1, $2) }, { serveRoute(23, $0, $1, $2) },
-    { serveRoute(24, $0, $1, $2) }, { serveRoute(25, $0, $1, $2) }, { serveRoute(26, $0, $1, $2) }, { serveRoute(27, $0, $1, $2) },
-    { serveRoute(28, $0, $1, $2) }, { serveRoute(29, $0, $1, $2) }, { serveRoute(30, $0, $1, $2) }, { serveRoute(31, $0, $1, $2) },
-    { serveRoute(32, $0, $1, $2) }, { serveRoute(33, $0, $1, $2) }, { serveRoute(34, $0, $1, $2) }, { serveRoute(35, $0, $1, $2) },
-    { serveRoute(36, $0, $1, $2) }, { serveRoute(37, $0, $1, $2) }, { serveRoute(38, $0, $1, $2) }, { serveRoute(39, $0, $1, $2) },
-    { serveRoute(40, $0, $1, $2) }, { serveRoute(41, $0, $1, $2) }, { serveRoute(42, $0, $1, $2) }, { serveRoute(43, $0, $1, $2) },
-    { serveRoute(44, $0, $1, $2) }, { serveRoute(45, $0, $1, $2) }, { serveRoute(46, $0, $1, $2) }, { serveRoute(47, $0, $1, $2) },
-    { serveRoute(48, $0, $1, $2) }, { serveRoute(49, $0, $1, $2) }, { serveRoute(50, $0, $1, $2) }, { serveRoute(51, $0, $1, $2) },
-    { serveRoute(52, $0, $1, $2) }, { serveRoute(53, $0, $1, $2) }, { serveRoute(54, $0, $1, $2) }, { serveRoute(55, $0, $1, $2) },
-    { serveRoute(56, $0, $1, $2) }, { serveRoute(57, $0, $1, $2) }, { serveRoute(58, $0, $1, $2) }, { serveRoute(59, $0, $1, $2) },
-    { serveRoute(60, $0, $1, $2) }, { serveRoute(61, $0, $1, $2) }, { serveRoute(62, $0, $1, $2) }, { serveRoute(63, $0, $1, $2) },
-]

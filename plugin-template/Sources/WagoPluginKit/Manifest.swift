@@ -65,8 +65,7 @@ private func makeManifest(_ plugin: any WagoPlugin.Type, routes: [Route], eventT
     for (index, route) in routes.enumerated() {
         (routeTable + index).initialize(to: wago_route(
             header: header(for: wago_route.self), method: route.method.rawValue, auth: route.auth.rawValue,
-            path: permanentCString(route.path),
-            handler: index < routeTrampolines.count ? routeTrampolines[index] : nil))  // on_init refuses the excess
+            path: permanentCString(route.path), handler: serveRoute))
     }
     let eventTable = UnsafeMutablePointer<wago_event_sub>.allocate(capacity: eventTypes.count)
     for (index, type) in eventTypes.enumerated() {

@@ -1,0 +1,35 @@
+import Foundation
+import WASocket
+
+/// How a sandbox server is started.
+public struct SandboxConfiguration: Sendable {
+    /// The address to listen on; loopback unless the sandbox is shared on purpose.
+    public var host: String
+    /// 0 picks a free port (embedded use in tests).
+    public var port: Int
+    /// Holds the sandbox's key file.
+    public var dataDirectory: URL
+    /// Required in the `admintoken` header of control requests; nil refuses them all.
+    public var adminToken: String?
+    /// How long the server waits, after a stream error or failure, for the client to hang up
+    /// before it closes the connection itself. Closing at once can make clients lose the stanza.
+    public var hangUpDelay: Duration
+    /// Older clients get `<failure reason=405>`.
+    public var minimumVersion: WAWebVersion
+    /// How many QR refs a `pair-device` carries.
+    public var pairingRefCount: Int
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 1338, dataDirectory: URL, adminToken: String? = nil,
+        hangUpDelay: Duration = .seconds(3), minimumVersion: WAWebVersion = WAWebVersion(2, 3000, 0),
+        pairingRefCount: Int = 6
+    ) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.adminToken = adminToken
+        self.hangUpDelay = hangUpDelay
+        self.minimumVersion = minimumVersion
+        self.pairingRefCount = pairingRefCount
+    }
+}
