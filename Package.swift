@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         // MARK: The plugin ABI: one C header, the single source of truth, and the Swift SDK.
@@ -59,13 +62,40 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Core/Socket", swiftSettings: swiftSettings),
+        // The client connection: WebSocket, Noise, keepalive, reconnect, stream errors.
+        .target(
+            name: "WATransport",
+            dependencies: [
+                "WASocket", "WABinary", "WAProto", "WACrypto",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Core/Transport", swiftSettings: swiftSettings),
         // The Signal protocol as WhatsApp uses it: sessions, sender keys, stores.
         .target(name: "WASignal", dependencies: ["WACrypto"], path: "Core/Signal", swiftSettings: swiftSettings),
+
+        // MARK: The sandbox: a WhatsApp server on loopback (docs in DESIGN.md, "Sandbox").
+        .target(
+            name: "WagoSandbox",
+            dependencies: [
+                "WATransport", "WASocket", "WABinary", "WAProto", "WACrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sandbox", swiftSettings: swiftSettings),
 
         // MARK: Storage: SQLite through GRDB, numbered migrations, secrets sealed at rest.
         .target(
             name: "WagoStore",
             dependencies: [
+                "WASignal", "WACrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "wago",
             dependencies: [
-                "WagoServer", "WABinary",
+                "WagoServer", "WABinary", "WagoSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Core/CLI", swiftSettings: swiftSettings),
@@ -106,7 +136,7 @@ let package = Package(
             name: "SignalBenchmark", dependencies: ["WASignal", "WACrypto"], path: "Benchmarks/Sources/SignalBenchmark"),
 
         // MARK: Tests
-        .target(name: "WagoTestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
+        .target(name: "WagoTestSupport", dependencies: ["WABinary"], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(
             name: "WABinaryTests", dependencies: ["WABinary", "WagoTestSupport"],
             path: "Tests/WABinaryTests", swiftSettings: swiftSettings),
@@ -125,7 +155,22 @@ let package = Package(
             ],
             path: "Tests/WASocketTests", swiftSettings: swiftSettings),
         .testTarget(
-            name: "WASignalTests", dependencies: ["WASignal", "WACrypto", "WagoTestSupport"],
+            name: "WATransportTests", dependencies: ["WATransport", "WASocket", "WABinary"],
+            path: "Tests/WATransportTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WagoSandboxTests",
+            dependencies: [
+                "WagoSandbox", "WATransport", "WASocket", "WABinary", "WAProto", "WACrypto",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/WagoSandboxTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WASignalTests",
+            dependencies: [
+                "WASignal", "WACrypto", "WagoStore", "WagoTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Tests/WASignalTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "WagoServerTests",

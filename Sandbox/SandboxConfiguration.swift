@@ -11,6 +11,8 @@ public struct SandboxConfiguration: Sendable {
     public var dataDirectory: URL
     /// Required in the `admintoken` header of control requests; nil refuses them all.
     public var adminToken: String?
+    /// Clients that do not finish the Noise handshake in time are dropped.
+    public var handshakeTimeout: Duration
     /// How long the server waits, after a stream error or failure, for the client to hang up
     /// before it closes the connection itself. Closing at once can make clients lose the stanza.
     public var hangUpDelay: Duration
@@ -18,18 +20,22 @@ public struct SandboxConfiguration: Sendable {
     public var minimumVersion: WAWebVersion
     /// How many QR refs a `pair-device` carries.
     public var pairingRefCount: Int
+    /// false leaves `w:p` pings unanswered, as a stalled connection would.
+    public var answersPings: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 1338, dataDirectory: URL, adminToken: String? = nil,
-        hangUpDelay: Duration = .seconds(3), minimumVersion: WAWebVersion = WAWebVersion(2, 3000, 0),
-        pairingRefCount: Int = 6
+        handshakeTimeout: Duration = .seconds(20), hangUpDelay: Duration = .seconds(3),
+        minimumVersion: WAWebVersion = WAWebVersion(2, 3000, 0), pairingRefCount: Int = 6, answersPings: Bool = true
     ) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
         self.adminToken = adminToken
+        self.handshakeTimeout = handshakeTimeout
         self.hangUpDelay = hangUpDelay
         self.minimumVersion = minimumVersion
         self.pairingRefCount = pairingRefCount
+        self.answersPings = answersPings
     }
 }

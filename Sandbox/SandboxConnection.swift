@@ -150,7 +150,8 @@ actor SandboxConnection {
         case ("result", _, _), ("error", _, _):
             break
         case ("get", "w:p", "ping"):
-            try await answer(iq, id: id)
+            // A sandbox configured not to answer lets clients test their dead-connection detection.
+            if configuration.answersPings { try await answer(iq, id: id) }
         case ("set", "passive", "active"):
             try await answer(iq, id: id)
             try await becomeActive()

@@ -21,11 +21,15 @@ public struct SandboxInfo: Codable, Sendable, Equatable {
 }
 
 extension SandboxInfo {
-    /// The one-line JSON form, keys in the documented order.
+    /// The one-line JSON form, keys in the documented order (JSONEncoder's order is not stable).
     public var json: String {
+        #"{"URL":\#(Self.quoted(url)),"RootPublicKey":\#(Self.quoted(rootPublicKey))}"#
+    }
+
+    private static func quoted(_ string: String) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        // Two strings always encode.
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+        // A string always encodes.
+        return String(decoding: try! encoder.encode(string), as: UTF8.self)
     }
 }

@@ -112,7 +112,9 @@ public actor SandboxServer {
         let noise: NoiseConnection
         do {
             let responder = NoiseResponder(staticKey: keys.server, certificateChain: certificateChain)
-            let accepted = try await NoiseHandshakeDriver.accept(over: stream, responder: responder)
+            let accepted = try await withDeadline(configuration.handshakeTimeout, "Noise handshake") {
+                try await NoiseHandshakeDriver.accept(over: stream, responder: responder)
+            }
             noise = NoiseConnection(socket: accepted.socket, stream: stream)
             connection = SandboxConnection(
                 noise: noise, registry: devices, clientStaticKey: accepted.clientStaticKey,

@@ -8,7 +8,7 @@ struct WagoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wago",
         abstract: "A self-hosted WhatsApp gateway with WaGo's REST API.",
-        subcommands: [ServeCommand.self, PluginCommand.self, DebugCommand.self, VersionCommand.self],
+        subcommands: [ServeCommand.self, SandboxCommand.self, PluginCommand.self, DebugCommand.self, VersionCommand.self],
         defaultSubcommand: ServeCommand.self)
 }
 

@@ -77,6 +77,14 @@ public struct Gateway: Sendable {
                 }
             }
         }
+        for manifest in plugins.disabled {
+            for route in manifest.routes where served.insert(RouteKey(route.method, route.path)).inserted {
+                router.on(RouterPath(route.path), method: route.method) { _, _ -> Response in
+                    throw APIError(
+                        .notImplemented, "plugin \(manifest.name) is installed but not enabled (add it to WAGO_PLUGINS)")
+                }
+            }
+        }
         let disabled = Set(plugins.disabled.map(\.name))
         let catalogued = FeatureCatalog.pluginRoutes + FeatureCatalog.pendingCoreRoutes.map { ($0.0, $0.1) }
         for (method, path) in catalogued where !served.contains(RouteKey(method, path)) {

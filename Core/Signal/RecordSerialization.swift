@@ -1,6 +1,6 @@
 import WACrypto
 
-// Storage encoding of session and sender-key records: protobuf with our own field numbers.
+// Storage encoding of session, sender-key and prekey records: protobuf with our own field numbers.
 // Decoding validates every length, so a corrupt blob is an error, never a crash.
 
 extension SessionRecord {
@@ -52,11 +52,7 @@ extension SessionState {
         remoteIdentity = try fields.requiredKey(2, "remote identity")
         rootKey = try fields.requiredBytes(3, "root key", count: 32)
         previousCounter = fields.uint32(4) ?? 0
-        let ratchetPrivate = try fields.requiredBytes(5, "ratchet private key", count: 32)
-        let ratchetPublic = try fields.requiredKey(6, "ratchet public key")
-        senderRatchet = try signalCrypto { () throws(CryptoError) in
-            try Curve25519KeyPair(privateKey: ratchetPrivate, publicKey: ratchetPublic)
-        }
+        senderRatchet = try fields.requiredKeyPair(5, 6, "ratchet")
         senderChain = ChainKey(key: try fields.requiredBytes(7, "sender chain key", count: 32), index: fields.uint32(8) ?? 0)
         receiverChains = []
         for bytes in fields.repeatedBytes(9).suffix(Self.maxReceiverChains) { receiverChains.append(try ReceiverChain(serialized: bytes)) }
@@ -143,5 +139,52 @@ extension SenderKeyRecord {
             }
             states.append(state)
         }
+    }
+}
+
+extension PreKeyRecord {
+    /// The record's storage bytes.
+    public func serialized() -> [UInt8] {
+        var proto = ProtoWriter()
+        proto.uint(1, id)
+        proto.bytes(2, keyPair.privateKey)
+        proto.bytes(3, keyPair.publicKey.serialized)
+        return proto.bytes
+    }
+
+    /// Restores a record from `serialized()` output.
+    public init(serialized: [UInt8]) throws(SignalError) {
+        let fields = try ProtoFields(serialized)
+        try self.init(id: fields.requiredUInt32(1, "prekey id"), keyPair: fields.requiredKeyPair(2, 3, "prekey"))
+    }
+}
+
+extension SignedPreKeyRecord {
+    /// The record's storage bytes.
+    public func serialized() -> [UInt8] {
+        var proto = ProtoWriter()
+        proto.uint(1, id)
+        proto.bytes(2, keyPair.privateKey)
+        proto.bytes(3, keyPair.publicKey.serialized)
+        proto.bytes(4, signature)
+        return proto.bytes
+    }
+
+    /// Restores a record from `serialized()` output.
+    public init(serialized: [UInt8]) throws(SignalError) {
+        let fields = try ProtoFields(serialized)
+        try self.init(
+            id: fields.requiredUInt32(1, "signed prekey id"), keyPair: fields.requiredKeyPair(2, 3, "signed prekey"),
+            signature: fields.requiredBytes(4, "signed prekey signature", count: 64))
+    }
+}
+
+extension ProtoFields {
+    /// A key pair stored as its private scalar and its `0x05 || public` key, restored without
+    /// recomputing the public half.
+    fileprivate func requiredKeyPair(_ privateField: Int, _ publicField: Int, _ name: String) throws(SignalError) -> Curve25519KeyPair {
+        let privateKey = try requiredBytes(privateField, "\(name) private key", count: 32)
+        let publicKey = try requiredKey(publicField, "\(name) public key")
+        return try signalCrypto { () throws(CryptoError) in try Curve25519KeyPair(privateKey: privateKey, publicKey: publicKey) }
     }
 }

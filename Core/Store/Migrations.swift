@@ -28,6 +28,43 @@ extension WagoDatabase {
                 t.primaryKey(["plugin", "session", "key"])
             }
         }
+        // The Signal protocol state of each linked device, scoped by `device`. Secrets are
+        // sealed with a context naming table, device and key (SignalStore.swift).
+        migrator.registerMigration("003_signal") { db in
+            try db.create(table: "signalLocalIdentity") { t in
+                t.primaryKey("device", .text)
+                t.column("registrationID", .integer).notNull()
+                t.column("sealedPrivateKey", .blob).notNull()
+            }
+            // Peers' public identity keys: not secret, kept in clear.
+            try db.create(table: "signalIdentity") { t in
+                t.column("device", .text).notNull()
+                t.column("address", .text).notNull()
+                t.column("publicKey", .blob).notNull()
+                t.primaryKey(["device", "address"])
+            }
+            for table in ["signalPreKey", "signalSignedPreKey"] {
+                try db.create(table: table) { t in
+                    t.column("device", .text).notNull()
+                    t.column("id", .integer).notNull()
+                    t.column("sealedRecord", .blob).notNull()
+                    t.primaryKey(["device", "id"])
+                }
+            }
+            try db.create(table: "signalSession") { t in
+                t.column("device", .text).notNull()
+                t.column("address", .text).notNull()
+                t.column("sealedRecord", .blob).notNull()
+                t.primaryKey(["device", "address"])
+            }
+            try db.create(table: "signalSenderKey") { t in
+                t.column("device", .text).notNull()
+                t.column("groupID", .text).notNull()
+                t.column("sender", .text).notNull()
+                t.column("sealedRecord", .blob).notNull()
+                t.primaryKey(["device", "groupID", "sender"])
+            }
+        }
         return migrator
     }
 }

@@ -71,28 +71,18 @@ extension SecretBox {
 
     private static func decodeKey(_ text: String) -> Data? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.count == 64, let hex = Data(hexString: trimmed) { return hex }
+        if trimmed.count == 64, let hex = hexBytes(trimmed) { return hex }
         return Data(base64Encoded: trimmed)
     }
 }
 
-extension Data {
-    /// Bytes from hex digits; nil when `hexString` is not hex of even length.
-    public init?(hexString: String) {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(hexString.utf8.count / 2)
-        var high: UInt8?
-        for c in hexString.utf8 {
-            let v: UInt8
-            switch c {
-            case 48...57: v = c - 48
-            case 97...102: v = c - 87
-            case 65...70: v = c - 55
-            default: return nil
-            }
-            if let h = high { bytes.append(h << 4 | v); high = nil } else { high = v }
-        }
-        guard high == nil else { return nil }
-        self.init(bytes)
+/// Bytes from 64 hex digits of a configured key; nil when `text` is not hex.
+private func hexBytes(_ text: String) -> Data? {
+    var bytes = Data()
+    var high: UInt8?
+    for c in text.utf8 {
+        guard let v = UInt8(String(UnicodeScalar(c)), radix: 16) else { return nil }
+        if let h = high { bytes.append(h << 4 | v); high = nil } else { high = v }
     }
+    return high == nil ? bytes : nil
 }

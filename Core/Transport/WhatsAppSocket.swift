@@ -97,9 +97,10 @@ public actor WhatsAppSocket {
 
     /// Connects, and reconnects until `disconnect`, cancellation, or a stream error or failure
     /// after which WhatsApp would refuse this device anyway (logged out, replaced, banned).
+    /// Call once per socket.
     public nonisolated func run() async {
         var failures = 0
-        while !Task.isCancelled {
+        while !Task.isCancelled, await !stopRequested {
             let attempt = await connectOnce()
             if attempt.handshakeCompleted { failures = 0 }
             eventSink.yield(.disconnected(attempt.error))
@@ -122,8 +123,10 @@ public actor WhatsAppSocket {
             let stream = WebSocketByteStream(inbound: inbound, outbound: outbound)
             let initiator = NoiseInitiator(
                 noiseKey: self.noiseKey, verifier: CertificateChainVerifier(rootKey: self.settings.rootKey))
-            let socket = try await NoiseHandshakeDriver.connect(
-                over: stream, initiator: initiator, payload: try await self.payload())
+            let payload = try await self.payload()
+            let socket = try await withDeadline(self.settings.handshakeTimeout, "Noise handshake") {
+                try await NoiseHandshakeDriver.connect(over: stream, initiator: initiator, payload: payload)
+            }
             let connection = NoiseConnection(socket: socket, stream: stream)
             await self.attach(connection)
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -159,10 +162,12 @@ public actor WhatsAppSocket {
         return configuration
     }
 
-    private func attach(_ connection: NoiseConnection) {
+    private func attach(_ connection: NoiseConnection) async {
         self.connection = connection
         serverEnding = nil
         eventSink.yield(.connected)
+        // `disconnect` may have come during the handshake.
+        if stopRequested { await connection.finishSending() }
     }
 
     /// Forgets the connection and fails its unanswered IQs; true if it had been established.

@@ -16,17 +16,21 @@ public struct WhatsAppSocketSettings: Sendable {
     public var rootKey: [UInt8]
     /// A PEM file of extra trusted CAs, added to the system's (e.g. a TLS-terminating sandbox).
     public var caFile: String?
+    /// A server that accepts the WebSocket but does not finish the handshake in time is dropped.
+    public var handshakeTimeout: Duration
     public var keepalive: KeepaliveSettings
     public var reconnect: ReconnectBackoff
 
     public init(
         url: String = WhatsAppSocketSettings.defaultURL,
         rootKey: [UInt8] = CertificateChainVerifier.whatsAppRootKey, caFile: String? = nil,
-        keepalive: KeepaliveSettings = KeepaliveSettings(), reconnect: ReconnectBackoff = ReconnectBackoff()
+        handshakeTimeout: Duration = .seconds(20), keepalive: KeepaliveSettings = KeepaliveSettings(),
+        reconnect: ReconnectBackoff = ReconnectBackoff()
     ) {
         self.url = url
         self.rootKey = rootKey
         self.caFile = caFile
+        self.handshakeTimeout = handshakeTimeout
         self.keepalive = keepalive
         self.reconnect = reconnect
     }

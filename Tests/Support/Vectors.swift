@@ -1,4 +1,5 @@
 import Foundation
+import WABinary
 
 /// Locates the conformance data in `shared/` beside the checkout (`../shared` from the repo
 /// root), or in `WAGO_SHARED_DIR` when set.
@@ -39,24 +40,11 @@ public struct MissingSharedData: Error, CustomStringConvertible {
 }
 
 extension Data {
-    /// Bytes from lowercase or uppercase hex; nil when `hex` is not hex.
+    /// Bytes from hex in either case; nil when `hex` is not hex.
     public init?(hex: String) {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(hex.utf8.count / 2)
-        var high: UInt8?
-        for c in hex.utf8 {
-            let v: UInt8
-            switch c {
-            case 48...57: v = c - 48
-            case 97...102: v = c - 87
-            case 65...70: v = c - 55
-            default: return nil
-            }
-            if let h = high { bytes.append(h << 4 | v); high = nil } else { high = v }
-        }
-        guard high == nil else { return nil }
+        guard let bytes = try? Hex.bytes(hex) else { return nil }
         self.init(bytes)
     }
 
-    public var hex: String { map { String(format: "%02x", $0) }.joined() }
+    public var hex: String { Hex.string(self) }
 }

@@ -13,11 +13,13 @@ struct SandboxFixture {
     let server: SandboxServer
     let directory: URL
 
-    init(adminToken: String? = nil) throws {
+    init(adminToken: String? = nil, answersPings: Bool = true) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wago-sandbox-\(UUID().uuidString)")
         server = try SandboxServer(
             configuration: SandboxConfiguration(
-                port: 0, dataDirectory: directory, adminToken: adminToken, hangUpDelay: .milliseconds(500)),
+                port: 0, dataDirectory: directory, adminToken: adminToken, handshakeTimeout: .milliseconds(500),
+                hangUpDelay: .milliseconds(500),
+                answersPings: answersPings),
             logger: Logger(label: "sandbox-test"))
     }
 
@@ -111,7 +113,8 @@ extension WhatsAppSocketSettings {
         WhatsAppSocketSettings(
             url: info.url, rootKey: rootKey ?? (try! Hex.bytes(info.rootPublicKey)),
             keepalive: KeepaliveSettings(
-                interval: .milliseconds(100) ... .milliseconds(200), responseTimeout: .milliseconds(300)),
+                interval: .milliseconds(100) ... .milliseconds(200), responseTimeout: .milliseconds(300),
+                maxFailureTime: .seconds(1)),
             reconnect: ReconnectBackoff(initialDelay: .milliseconds(50), maxDelay: .milliseconds(200)))
     }
 }

@@ -80,6 +80,19 @@ struct SandboxWireTests {
         }
     }
 
+    @Test func silentClientIsDroppedAfterTheHandshakeTimeout() async throws {
+        try await SandboxFixture().run { info in
+            let client = WebSocketClient(url: info.url, logger: Logger(label: "silent-client")) { inbound, outbound, _ in
+                let stream = WebSocketByteStream(inbound: inbound, outbound: outbound)
+                let start = ContinuousClock.now
+                let received = try await stream.receive()
+                #expect(received == nil)
+                #expect(start.duration(to: .now) >= .milliseconds(400))
+            }
+            try await client.run()
+        }
+    }
+
     @Test func infoEndpointRequiresTheAdminToken() async throws {
         try await SandboxFixture(adminToken: "secret-token").run { info in
             let url = URL(string: info.url.replacingOccurrences(of: "ws://", with: "http://")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WABinary
+import WAProto
 import WACrypto
 import WASocket
 import WATransport
@@ -48,17 +49,57 @@ struct WhatsAppSocketSandboxTests {
         }
     }
 
-    @Test func registrationWithForeignPreKeySignatureIsRefused() async throws {
+    /// Payloads the real server refuses by closing the connection without a stanza.
+    static let refusedPayloads: [(String, @Sendable (TestDevice) throws -> WAWa6_ClientPayload)] = [
+        ("prekey signed by another key", { try $0.registration(signedBy: .generate()) }),
+        ("registration without devicePairingData", { _ in .webClientBase() }),
+        ("login carrying registration data", { device in
+            var payload = try device.registration()
+            payload.username = 15_550_001_111
+            return payload
+        }),
+        ("no user agent", { device in
+            var payload = try device.registration()
+            payload.clearUserAgent()
+            return payload
+        }),
+        ("truncated identity key", { device in
+            var payload = try device.registration()
+            payload.devicePairingData.eIdent = payload.devicePairingData.eIdent.dropLast()
+            return payload
+        }),
+    ]
+
+    @Test(arguments: 0..<refusedPayloads.count)
+    func malformedClientPayloadIsRefused(_ index: Int) async throws {
         let device = TestDevice()
+        let payload = try Self.refusedPayloads[index].1(device)
         try await SandboxFixture().run { info in
-            let payload = try device.registration(signedBy: .generate())
             let socket = makeSocket(info, device: device, payload: payload)
             try await withSocket(socket) { log in
                 _ = try await log.wait { event -> Bool? in
                     if case .disconnected = event { return true }
                     return nil
                 }
-                #expect(await log.events.contains { $0.node(tagged: "iq") != nil } == false)
+                let stanzas = await log.events.filter {
+                    if case .node = $0 { return true }
+                    return false
+                }
+                #expect(stanzas.isEmpty, "\(Self.refusedPayloads[index].0)")
+            }
+        }
+    }
+
+    @Test func outdatedClientFailsWith405() async throws {
+        let device = TestDevice()
+        try await SandboxFixture().run { info in
+            let socket = makeSocket(info, device: device, payload: .login(username: 1, device: 1, version: WAWebVersion(2, 2400, 1)))
+            try await withSocket(socket) { log in
+                let reason = try await log.wait { event -> Int? in
+                    if case .connectFailure(let reason) = event { return reason }
+                    return nil
+                }
+                #expect(reason == 405)
             }
         }
     }
@@ -118,6 +159,33 @@ struct WhatsAppSocketSandboxTests {
                 }
                 #expect(timeouts.isEmpty)
                 #expect(try await socket.sendIQ(ping)["type"]?.description == "result")
+            }
+        }
+    }
+
+    @Test func unansweredPingsDropTheConnectionAndReconnect() async throws {
+        let device = TestDevice()
+        let fixture = try SandboxFixture(answersPings: false)
+        await fixture.server.devices.add(device.registryEntry)
+        try await fixture.run { info in
+            let socket = makeSocket(info, device: device, payload: device.login)
+            try await withSocket(socket) { log in
+                _ = try await log.wait { $0.node(tagged: "success") }
+                _ = try await log.wait { event -> Bool? in
+                    if case .keepaliveTimeout(errorCount: 2) = event { return true }
+                    return nil
+                }
+                _ = try await log.wait { event -> Bool? in
+                    if case .disconnected(WhatsAppSocketError.keepaliveFailed?) = event { return true }
+                    return nil
+                }
+                _ = try await log.wait { event -> Bool? in
+                    if case .reconnecting(attempt: 1, _) = event { return true }
+                    return nil
+                }
+                try await log.waitUntil { events in
+                    events.filter { $0.node(tagged: "success") != nil }.count == 2
+                }
             }
         }
     }

@@ -21,12 +21,24 @@ struct TestGateway {
         let settings = GatewaySettings(
             adminToken: Self.adminToken, dataDirectory: self.dataDirectory,
             pluginsDirectory: self.dataDirectory, enabledPlugins: enabled, pluginReplyTimeout: timeout)
-        gateway = try Gateway(settings: settings, logger: logger, pluginFiles: plugins)
+        gateway = try Gateway(settings: settings, logger: logger, pluginFiles: try Self.privateCopies(plugins, in: self.dataDirectory))
     }
 
     /// The same data folder opened again, as after a restart.
     func restarted(plugins: [String] = []) throws -> TestGateway {
         try TestGateway(plugins: plugins, dataDirectory: dataDirectory)
+    }
+
+    /// A library is loaded once per process, path by path, and keeps its globals (such as the
+    /// host table) for good; tests run in parallel, so each gateway loads its own copies.
+    static func privateCopies(_ plugins: [String], in directory: URL) throws -> [String] {
+        let folder = directory.appendingPathComponent("plugins-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try plugins.map { path in
+            let copy = folder.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent)
+            try FileManager.default.copyItem(atPath: path, toPath: copy.path)
+            return copy.path
+        }
     }
 
     static func temporaryDirectory() -> URL {

@@ -1,0 +1,210 @@
+import Foundation
+import GRDB
+import WACrypto
+import WASignal
+
+/// The Signal protocol state of one linked device: our identity and prekeys, peers' identities,
+/// sessions and sender keys. Private keys and records are sealed at rest, each bound to its
+/// table, device and key, so a sealed value copied into another row does not open.
+public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSessionStore, SignalSenderKeyStore {
+    private let database: WagoDatabase
+    /// Scopes every row: each linked device has its own Signal state.
+    public let device: String
+
+    private enum Table {
+        static let localIdentity = "signalLocalIdentity"
+        static let identity = "signalIdentity"
+        static let preKey = "signalPreKey"
+        static let signedPreKey = "signalSignedPreKey"
+        static let session = "signalSession"
+        static let senderKey = "signalSenderKey"
+        static let all = [localIdentity, identity, preKey, signedPreKey, session, senderKey]
+    }
+
+    public init(database: WagoDatabase, device: String) {
+        self.database = database
+        self.device = device
+    }
+
+    // MARK: Identities
+
+    /// Saves our identity key pair and registration id, replacing any earlier ones.
+    public func saveLocalIdentity(_ identity: Curve25519KeyPair, registrationID: UInt32) async throws {
+        let sealed = try seal(identity.privateKey, table: Table.localIdentity, key: "")
+        try await database.pool.write { [device] db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO signalLocalIdentity (device, registrationID, sealedPrivateKey) VALUES (?, ?, ?)",
+                arguments: [device, registrationID, sealed])
+        }
+    }
+
+    public func localIdentity() async throws -> Curve25519KeyPair {
+        let sealed = try await localIdentityRow().sealedPrivateKey
+        // The public half is derived rather than stored, so it cannot disagree with the private one.
+        return try Curve25519KeyPair(privateKey: Array(open(sealed, table: Table.localIdentity, key: "")))
+    }
+
+    public func localRegistrationID() async throws -> UInt32 {
+        try await localIdentityRow().registrationID
+    }
+
+    /// Trust on first use: an unknown peer is trusted, a known one only with the same key.
+    public func isTrustedIdentity(_ identity: Curve25519PublicKey, for address: SignalAddress) async throws -> Bool {
+        let stored = try await database.pool.read { [device] db in
+            try Data.fetchOne(
+                db, sql: "SELECT publicKey FROM signalIdentity WHERE device = ? AND address = ?",
+                arguments: [device, address.description])
+        }
+        return stored.map { Array($0) == identity.bytes } ?? true
+    }
+
+    /// Forgets a peer's identity and session, so that a changed identity is trusted again (the
+    /// recovery `isTrustedIdentity` leaves to the caller).
+    public func removeIdentityAndSession(for address: SignalAddress) async throws {
+        try await database.pool.write { [device] db in
+            for table in [Table.identity, Table.session] {
+                try db.execute(
+                    sql: "DELETE FROM \(table) WHERE device = ? AND address = ?", arguments: [device, address.description])
+            }
+        }
+    }
+
+    // MARK: Prekeys
+
+    /// Stores one-time prekeys in one transaction (uploads come in batches of hundreds).
+    public func storePreKeys(_ records: [PreKeyRecord]) async throws {
+        // Sealed before the transaction, so the write lock is held only for the inserts.
+        let rows = try records.map { ($0.id, try seal($0.serialized(), table: Table.preKey, key: String($0.id))) }
+        try await database.pool.write { [device] db in
+            let insert = try db.makeStatement(
+                sql: "INSERT OR REPLACE INTO signalPreKey (device, id, sealedRecord) VALUES (?, ?, ?)")
+            for (id, sealed) in rows { try insert.execute(arguments: [device, id, sealed]) }
+        }
+    }
+
+    public func preKey(id: UInt32) async throws -> PreKeyRecord? {
+        try await sealedRecord(in: Table.preKey, key: String(id), where: "id = ?", [id])
+            .map { try PreKeyRecord(serialized: $0) }
+    }
+
+    /// How many unused one-time prekeys remain (the server asks for more when it runs low).
+    public func preKeyCount() async throws -> Int {
+        try await database.pool.read { [device] db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM signalPreKey WHERE device = ?", arguments: [device]) ?? 0
+        }
+    }
+
+    /// Returns whether the prekey was there.
+    @discardableResult
+    public func removePreKey(id: UInt32) async throws -> Bool {
+        try await database.pool.write { [device] db in
+            try db.execute(sql: "DELETE FROM signalPreKey WHERE device = ? AND id = ?", arguments: [device, id])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Stores a signed prekey, replacing one with the same id.
+    public func storeSignedPreKey(_ record: SignedPreKeyRecord) async throws {
+        let sealed = try seal(record.serialized(), table: Table.signedPreKey, key: String(record.id))
+        try await database.pool.write { [device] db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO signalSignedPreKey (device, id, sealedRecord) VALUES (?, ?, ?)",
+                arguments: [device, record.id, sealed])
+        }
+    }
+
+    public func signedPreKey(id: UInt32) async throws -> SignedPreKeyRecord? {
+        try await sealedRecord(in: Table.signedPreKey, key: String(id), where: "id = ?", [id])
+            .map { try SignedPreKeyRecord(serialized: $0) }
+    }
+
+    // MARK: Sessions
+
+    public func session(for address: SignalAddress) async throws -> WASignal.SessionRecord? {
+        try await sealedRecord(in: Table.session, key: address.description, where: "address = ?", [address.description])
+            .map { try WASignal.SessionRecord(serialized: $0) }
+    }
+
+    public func commit(_ commit: SessionCommit) async throws {
+        let address = commit.address.description
+        let sealed = try seal(commit.record.serialized(), table: Table.session, key: address)
+        try await database.pool.write { [device] db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO signalSession (device, address, sealedRecord) VALUES (?, ?, ?)",
+                arguments: [device, address, sealed])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO signalIdentity (device, address, publicKey) VALUES (?, ?, ?)",
+                arguments: [device, address, Data(commit.remoteIdentity.bytes)])
+            if let id = commit.consumedPreKeyID {
+                try db.execute(sql: "DELETE FROM signalPreKey WHERE device = ? AND id = ?", arguments: [device, id])
+            }
+        }
+    }
+
+    // MARK: Sender keys
+
+    public func senderKey(for name: SenderKeyName) async throws -> SenderKeyRecord? {
+        try await sealedRecord(
+            in: Table.senderKey, key: Self.key(name), where: "groupID = ? AND sender = ?",
+            [name.groupID, name.sender.description]
+        ).map { try SenderKeyRecord(serialized: $0) }
+    }
+
+    public func storeSenderKey(_ record: SenderKeyRecord, for name: SenderKeyName) async throws {
+        let sealed = try seal(record.serialized(), table: Table.senderKey, key: Self.key(name))
+        try await database.pool.write { [device] db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO signalSenderKey (device, groupID, sender, sealedRecord) VALUES (?, ?, ?, ?)",
+                arguments: [device, name.groupID, name.sender.description, sealed])
+        }
+    }
+
+    // MARK: The whole device
+
+    /// Deletes every Signal row of this device, in one transaction (when it is unlinked).
+    public func deleteAll() async throws {
+        try await database.pool.write { [device] db in
+            for table in Table.all {
+                try db.execute(sql: "DELETE FROM \(table) WHERE device = ?", arguments: [device])
+            }
+        }
+    }
+
+    // MARK: Rows and sealing
+
+    private func localIdentityRow() async throws -> (registrationID: UInt32, sealedPrivateKey: Data) {
+        let row = try await database.pool.read { [device] db in
+            try Row.fetchOne(
+                db, sql: "SELECT registrationID, sealedPrivateKey FROM signalLocalIdentity WHERE device = ?",
+                arguments: [device]
+            ).map { (registrationID: $0["registrationID"] as UInt32, sealedPrivateKey: $0["sealedPrivateKey"] as Data) }
+        }
+        guard let row else { throw StoreError.notFound("the Signal identity of device \(device)") }
+        return row
+    }
+
+    /// The opened `sealedRecord` of this device's row in `table` matching `condition`, or nil.
+    private func sealedRecord(
+        in table: String, key: String, where condition: String, _ arguments: StatementArguments
+    ) async throws -> [UInt8]? {
+        let sealed = try await database.pool.read { [device] db in
+            try Data.fetchOne(
+                db, sql: "SELECT sealedRecord FROM \(table) WHERE device = ? AND \(condition)",
+                arguments: [device] + arguments)
+        }
+        return try sealed.map { Array(try open($0, table: table, key: key)) }
+    }
+
+    private func seal(_ plaintext: [UInt8], table: String, key: String) throws -> Data {
+        try database.secrets.seal(plaintext, context: context(table: table, key: key))
+    }
+
+    private func open(_ sealed: Data, table: String, key: String) throws -> Data {
+        try database.secrets.open(sealed, context: context(table: table, key: key))
+    }
+
+    // Names the slot a value was sealed for: moved to another table, device or key, it does not open.
+    private func context(table: String, key: String) -> String { "\(table)\u{0}\(device)\u{0}\(key)" }
+
+    private static func key(_ name: SenderKeyName) -> String { "\(name.groupID)\u{0}\(name.sender)" }
+}
