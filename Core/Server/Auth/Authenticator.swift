@@ -12,6 +12,14 @@ enum Caller: Sendable {
     case anonymous
     case admin
     case session(SessionRecord)
+
+    /// The caller's session, for handlers of `.session` routes.
+    var session: SessionRecord {
+        get throws {
+            guard case .session(let record) = self else { throw APIError.unauthorized("missing token") }
+            return record
+        }
+    }
 }
 
 /// Checks the `admintoken` and `token` credentials. Tokens are compared in constant time and

@@ -16,8 +16,7 @@ extension LoadedPlugin {
         } catch {
             throw APIError(.contentTooLarge, "request body is larger than \(bodyLimit) bytes")
         }
-        var session = ""
-        if case .session(let record) = caller { session = record.id }
+        let session = (try? caller.session.id) ?? ""
         var pathParameters: [(String, String)] = []
         for name in route.parameterNames {
             pathParameters.append((name, context.parameters.get(name) ?? ""))

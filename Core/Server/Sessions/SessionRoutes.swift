@@ -33,8 +33,7 @@ struct SessionRoutes {
             return try Envelope.success(["details": "session deleted", "name": target.name])
         }
         routes.add(.get, "/session/status", auth: .session) { _, _, caller in
-            guard case .session(let record) = caller else { throw APIError.unauthorized("missing token") }
-            return try Envelope.success(SessionStatus(record))
+            try Envelope.success(SessionStatus(caller.session))
         }
     }
 

@@ -10,7 +10,7 @@ struct WebhookRoutes {
 
     func register(on routes: inout CoreRouteTable) {
         routes.add(.post, "/webhook", auth: .session) { request, context, caller in
-            guard case .session(let record) = caller else { throw APIError.unauthorized("missing token") }
+            let record = try caller.session
             let body = try await JSONBody.read(request, context: context, limit: bodyLimit)
             let url = try urlPolicy.validate(body.requiredString("WebhookURL"), field: "WebhookURL").absoluteString
             let updated = try sessions.update(record) { store, record in
@@ -20,7 +20,7 @@ struct WebhookRoutes {
             return try Envelope.success(["webhook": updated.webhookURL])
         }
         routes.add(.get, "/webhook", auth: .session) { _, _, caller in
-            guard case .session(let record) = caller else { throw APIError.unauthorized("missing token") }
+            let record = try caller.session
             return try Envelope.success(WebhookSettings(webhook: record.webhookURL, subscribe: record.subscribe))
         }
     }
