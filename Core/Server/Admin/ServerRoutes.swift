@@ -21,18 +21,19 @@ struct ServerRoutes {
 }
 
 /// `GET /server/plugins`: what loaded, what was left disabled and what was refused, and why.
-struct PluginReport: Encodable {
-    struct Plugin: Encodable {
-        var name: String
-        var version: String
-        var description: String
-        var abiVersion: String
-        var path: String
-        var routes: [String]
-        var events: [String]
+public struct PluginReport: Encodable, Sendable {
+    /// A plugin's manifest as reported here and by `wago plugin check`.
+    public struct Plugin: Encodable, Sendable {
+        public var name: String
+        public var version: String
+        public var description: String
+        public var abiVersion: String
+        public var path: String
+        public var routes: [String]
+        public var events: [String]
     }
 
-    struct Refused: Encodable {
+    struct Refused: Encodable, Sendable {
         var path: String
         var name: String?
         var reason: String

@@ -4,17 +4,8 @@ import Logging
 /// `wago plugin check`: loads a plugin into a throwaway gateway, exactly as `wago serve` would,
 /// so the verdict is the server's own.
 public enum PluginCheck {
-    public struct Info: Sendable {
-        public let name: String
-        public let version: String
-        public let abiVersion: String
-        public let description: String
-        public let routes: [String]
-        public let events: [String]
-    }
-
     /// - Parameter alongside: a plugins folder loaded before `path`, for route conflicts.
-    public static func run(path: String, alongside: URL?) -> Result<Info, PluginRefusal> {
+    public static func run(path: String, alongside: URL?) -> Result<PluginReport.Plugin, PluginRefusal> {
         let target = URL(fileURLWithPath: path).standardizedFileURL.path
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("wago-check-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -35,9 +26,6 @@ public enum PluginCheck {
         guard let manifest = gateway.plugins.loaded.first(where: { $0.manifest.path == target })?.manifest else {
             return .failure(PluginRefusal(path: target, name: nil, reason: "not loaded"))
         }
-        return .success(Info(
-            name: manifest.name, version: manifest.version, abiVersion: manifest.abiVersion.abiVersionString,
-            description: manifest.description, routes: manifest.routes.map { "\($0.method) \($0.path)" },
-            events: manifest.events.map(\.eventType)))
+        return .success(PluginReport.Plugin(manifest))
     }
 }
