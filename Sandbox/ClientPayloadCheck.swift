@@ -8,7 +8,7 @@ import WASocket
 /// What a ClientPayload asks for, once it passed the checks the real server makes.
 enum ClientRequest: Sendable {
     /// A new device registering its Signal keys; it is shown QR refs next.
-    case registration(WAWa6_ClientPayload.DevicePairingRegistrationData)
+    case registration
     /// A linked device logging in; `passive` connections get stanzas only after `<active/>`.
     case login(JID, passive: Bool)
 }
@@ -42,7 +42,7 @@ extension ClientRequest {
         } else {
             guard payload.hasDevicePairingData else { throw .malformed("registration without devicePairingData") }
             try Self.check(payload.devicePairingData)
-            self = .registration(payload.devicePairingData)
+            self = .registration
         }
     }
 

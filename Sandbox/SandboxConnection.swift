@@ -26,11 +26,8 @@ actor SandboxConnection {
     /// A passive connection holds stanzas back until the client sends `<active/>`.
     private var passive = false
     private var held: [Node] = []
-    /// The id of the `pair-device` IQ, and whether the client acknowledged it.
-    private var pairDeviceID: String?
-    private(set) var pairDeviceAcknowledged = false
-    /// What a registering client sent, for the pairing that follows.
-    private(set) var registration: WAWa6_ClientPayload.DevicePairingRegistrationData?
+    /// Whether the client registered as a new device: it may send stanzas before any login.
+    private var registering = false
 
     init(
         noise: NoiseConnection, registry: DeviceRegistry, clientStaticKey: [UInt8], configuration: SandboxConfiguration,
@@ -55,8 +52,8 @@ actor SandboxConnection {
             return
         }
         switch request {
-        case .registration(let data):
-            registration = data
+        case .registration:
+            registering = true
             try await sendPairDevice()
         case .login(let jid, let passive):
             try await logIn(jid, passive: passive)
@@ -108,7 +105,6 @@ actor SandboxConnection {
 
     private func sendPairDevice() async throws {
         let id = Self.randomID()
-        pairDeviceID = id
         let refs = (0..<configuration.pairingRefCount).map { _ in
             Node(tag: "ref", content: .bytes(Array("2@\(Data(randomBytes(24)).base64EncodedString())".utf8)))
         }
@@ -130,7 +126,7 @@ actor SandboxConnection {
     /// registration, ends the connection.
     func handle(_ frame: [UInt8]) async throws {
         let node = try Node(frame: frame)
-        guard device != nil || registration != nil else { throw SandboxError.stanzaBeforeLogin }
+        guard device != nil || registering else { throw SandboxError.stanzaBeforeLogin }
         switch node.tag {
         case "iq": try await handleIQ(node)
         default: logger.debug("ignored a stanza", metadata: ["tag": "\(node.tag)"])
@@ -145,8 +141,6 @@ actor SandboxConnection {
         let xmlns = iq["xmlns"]?.description
         let child = iq.children.first?.tag
         switch (type, xmlns, child) {
-        case ("result", _, _) where id.description == pairDeviceID:
-            pairDeviceAcknowledged = true
         case ("result", _, _), ("error", _, _):
             break
         case ("get", "w:p", "ping"):

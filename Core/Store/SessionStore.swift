@@ -82,14 +82,6 @@ public struct SessionStore: Sendable {
         try update(id: id, sql: "UPDATE session SET webhookURL = ? WHERE id = ?", url)
     }
 
-    public func setSubscribe(_ events: [String], id: String) throws {
-        try update(id: id, sql: "UPDATE session SET subscribe = ? WHERE id = ?", Self.encode(events))
-    }
-
-    public func setJID(_ jid: String, id: String) throws {
-        try update(id: id, sql: "UPDATE session SET jid = ? WHERE id = ?", jid)
-    }
-
     private func update(id: String, sql: String, _ value: String) throws {
         try database.pool.write { db in
             try db.execute(sql: sql, arguments: [value, id])
