@@ -76,12 +76,55 @@ let package = Package(
             path: "Core/Transport", swiftSettings: swiftSettings),
         // The Signal protocol as WhatsApp uses it: sessions, sender keys, stores.
         .target(name: "WASignal", dependencies: ["WACrypto"], path: "Core/Signal", swiftSettings: swiftSettings),
+        // Device linking, both sides: QR texts, pair-success signatures, pair codes.
+        .target(
+            name: "WAPairing",
+            dependencies: [
+                "WABinary", "WAProto", "WACrypto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Core/Pairing", swiftSettings: swiftSettings),
+        // Messages on the wire, both sides: device lists, bundles, encryption for devices, receipts.
+        .target(
+            name: "WAMessaging",
+            dependencies: [
+                "WABinary", "WAProto", "WASignal", "WACrypto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Core/Messaging", swiftSettings: swiftSettings),
+        // Media encryption (keys, AES-CBC + truncated HMAC, hashes), media_conn hosts, URLs.
+        .target(
+            name: "WAMedia",
+            dependencies: [
+                "WABinary", "WACrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Core/Media", swiftSettings: swiftSettings),
+        // Webhook event payloads byte for byte as WaGo/wuzapi post them (Go's encoding/json).
+        .target(
+            name: "WAEvents",
+            dependencies: ["WABinary", "WAProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Core/Events", swiftSettings: swiftSettings),
+        // A session's companion device: linking, login, prekeys, on top of the socket.
+        .target(
+            name: "WAClient",
+            dependencies: [
+                "WATransport", "WASocket", "WABinary", "WAProto", "WACrypto", "WASignal", "WAPairing", "WAMessaging",
+                "WagoStore",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Core/Client", swiftSettings: swiftSettings),
 
         // MARK: The sandbox: a WhatsApp server on loopback (docs in DESIGN.md, "Sandbox").
         .target(
             name: "WagoSandbox",
             dependencies: [
-                "WATransport", "WASocket", "WABinary", "WAProto", "WACrypto",
+                "WATransport", "WASocket", "WABinary", "WAProto", "WACrypto", "WAPairing", "WASignal", "WAMessaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -102,12 +145,22 @@ let package = Package(
             ],
             path: "Core/Store", swiftSettings: swiftSettings),
 
+        // MARK: QR codes as PNG images, drawn by libqrencode.
+        .systemLibrary(
+            name: "CQREncode", path: "Core/CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .target(name: "WagoQRCode", dependencies: ["CQREncode", "CZlib"], path: "Core/QRCode", swiftSettings: swiftSettings),
+
         // MARK: The gateway: HTTP layer, auth, sessions, webhooks and the plugin host.
         .target(
             name: "WagoServer",
             dependencies: [
-                "WagoPluginABI", "WagoPluginKit", "WagoStore",
+                "WagoPluginABI", "WagoPluginKit", "WagoStore", "WAClient", "WATransport", "WABinary", "WagoQRCode",
+                "WAEvents", "WAMessaging", "WAProto",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,7 +168,8 @@ let package = Package(
         .executableTarget(
             name: "wago",
             dependencies: [
-                "WagoServer", "WABinary", "WagoSandbox",
+                "WagoServer", "WABinary", "WagoSandbox", "WAClient", "WATransport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Core/CLI", swiftSettings: swiftSettings),
@@ -132,6 +186,7 @@ let package = Package(
             path: "Benchmarks/Sources/GatewayBenchmark"),
         .executableTarget(name: "CodecBenchmark", dependencies: ["WABinary"], path: "Benchmarks/Sources/CodecBenchmark"),
         .executableTarget(name: "NoiseBenchmark", dependencies: ["WASocket"], path: "Benchmarks/Sources/NoiseBenchmark"),
+        .executableTarget(name: "MediaBenchmark", dependencies: ["WAMedia"], path: "Benchmarks/Sources/MediaBenchmark"),
         .executableTarget(
             name: "SignalBenchmark", dependencies: ["WASignal", "WACrypto"], path: "Benchmarks/Sources/SignalBenchmark"),
 
@@ -160,7 +215,9 @@ let package = Package(
         .testTarget(
             name: "WagoSandboxTests",
             dependencies: [
-                "WagoSandbox", "WATransport", "WASocket", "WABinary", "WAProto", "WACrypto",
+                "WagoSandbox", "WATransport", "WASocket", "WABinary", "WAProto", "WACrypto", "WAPairing", "WASignal",
+                "WAMessaging",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -173,9 +230,31 @@ let package = Package(
             ],
             path: "Tests/WASignalTests", swiftSettings: swiftSettings),
         .testTarget(
+            name: "WAPairingTests",
+            dependencies: [
+                "WAPairing", "WABinary", "WAProto", "WACrypto", "WagoTestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/WAPairingTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WAMediaTests", dependencies: ["WAMedia", "WABinary", "WACrypto", "WagoTestSupport"],
+            path: "Tests/WAMediaTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WAEventsTests",
+            dependencies: [
+                "WAEvents", "WABinary", "WAProto", "WagoTestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/WAEventsTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WagoQRCodeTests", dependencies: ["WagoQRCode", "WagoTestSupport"], path: "Tests/WagoQRCodeTests",
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "WagoServerTests",
             dependencies: [
-                "WagoServer", "WagoStore", "WagoPluginABI", "WagoTestSupport",
+                "WagoServer", "WagoStore", "WagoPluginABI", "WagoTestSupport", "WagoSandbox", "WAClient", "WABinary",
+                "WACrypto", "WATransport", "WAProto",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -8,7 +8,7 @@ import WASocket
 /// What a ClientPayload asks for, once it passed the checks the real server makes.
 enum ClientRequest: Sendable {
     /// A new device registering its Signal keys; it is shown QR refs next.
-    case registration
+    case registration(CompanionRegistration)
     /// A linked device logging in; `passive` connections get stanzas only after `<active/>`.
     case login(JID, passive: Bool)
 }
@@ -41,14 +41,15 @@ extension ClientRequest {
             self = .login(jid, passive: payload.passive)
         } else {
             guard payload.hasDevicePairingData else { throw .malformed("registration without devicePairingData") }
-            try Self.check(payload.devicePairingData)
-            self = .registration
+            self = .registration(try Self.check(payload.devicePairingData))
         }
     }
 
     /// The registration fields' sizes, the signed prekey's signature by the identity key, and
     /// the device properties.
-    private static func check(_ data: WAWa6_ClientPayload.DevicePairingRegistrationData) throws(ClientPayloadRefusal) {
+    private static func check(
+        _ data: WAWa6_ClientPayload.DevicePairingRegistrationData
+    ) throws(ClientPayloadRefusal) -> CompanionRegistration {
         let sizes: [(String, Data, Int)] = [
             ("eRegid", data.eRegid, 4), ("eKeytype", data.eKeytype, 1), ("eIdent", data.eIdent, 32),
             ("eSkeyID", data.eSkeyID, 3), ("eSkeyVal", data.eSkeyVal, 32), ("eSkeySig", data.eSkeySig, 64),
@@ -62,8 +63,18 @@ extension ClientRequest {
         guard XEdDSA.verify(publicKey: Array(data.eIdent), message: signedMessage, signature: Array(data.eSkeySig)) else {
             throw .malformed("signed prekey signature")
         }
-        guard data.hasDeviceProps, (try? WACompanionReg_DeviceProps(serializedBytes: data.deviceProps)) != nil else {
+        guard data.hasDeviceProps, let props = try? WACompanionReg_DeviceProps(serializedBytes: data.deviceProps) else {
             throw .malformed("deviceProps")
         }
+        let signedPreKey = PublishedKeys.SignedPreKey(
+            id: bigEndian(data.eSkeyID), publicKey: data.eSkeyVal, signature: data.eSkeySig)
+        return CompanionRegistration(
+            keys: PublishedKeys(identity: data.eIdent, registrationID: bigEndian(data.eRegid), signedPreKey: signedPreKey),
+            name: props.os, platform: String(describing: props.platformType))
+    }
+
+    /// An unsigned big-endian number of up to 4 bytes.
+    private static func bigEndian(_ bytes: Data) -> UInt32 {
+        bytes.reduce(0) { $0 << 8 | UInt32($1) }
     }
 }

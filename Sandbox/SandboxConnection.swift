@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import WABinary
 import WACrypto
+import WAMessaging
+import WAPairing
 import WAProto
 import WASocket
 import WATransport
@@ -10,9 +12,20 @@ import WATransport
 /// a registration, `<success>` or `<failure>` for a login) and then the client's stanzas.
 /// Anything malformed ends the connection, as the real server does.
 actor SandboxConnection {
+    /// A stanza the linking flow waits for.
+    enum Awaited: Hashable, Sendable {
+        /// The client's `result` or `error` for the iq we sent with this id.
+        case answer(id: String)
+        /// The pair-code companion's `link_code_companion_reg stage=companion_finish` iq.
+        case companionFinish
+    }
+
     private let noise: NoiseConnection
-    private let registry: DeviceRegistry
-    private let clientStaticKey: [UInt8]
+    private let accounts: AccountStore
+    private let connections: ConnectionRegistry
+    private let router: MessageRouter
+    /// The X25519 key the client proved in the handshake.
+    let clientStaticKey: [UInt8]
     private let configuration: SandboxConfiguration
     private let logger: Logger
     private let hangUpSignal: AsyncStream<Void>.Continuation
@@ -23,18 +36,28 @@ actor SandboxConnection {
 
     /// The device logged in on this connection.
     private(set) var device: JID?
-    /// A passive connection holds stanzas back until the client sends `<active/>`.
+    /// A passive connection holds stanzas back until the client sends `<active/>`; so does a
+    /// login until it took over its offline queue.
     private var passive = false
+    private var takingOverOfflineQueue = false
     private var held: [Node] = []
-    /// Whether the client registered as a new device: it may send stanzas before any login.
-    private var registering = false
+    /// What a new device registered; it may send stanzas before any login.
+    private(set) var registration: CompanionRegistration?
+    /// The companion_hello of a device that asked for a pair code, and the ref we answered.
+    private(set) var pairCodeRequest: (hello: CompanionHello, pairingRef: [UInt8])?
+    /// Whether a phone is linking this device right now (one at a time).
+    private var linking = false
+    private var isClosed = false
+    private var awaited: [Awaited: AsyncThrowingStream<Node, any Error>.Continuation] = [:]
 
     init(
-        noise: NoiseConnection, registry: DeviceRegistry, clientStaticKey: [UInt8], configuration: SandboxConfiguration,
+        noise: NoiseConnection, router: MessageRouter, clientStaticKey: [UInt8], configuration: SandboxConfiguration,
         logger: Logger
     ) {
         self.noise = noise
-        self.registry = registry
+        self.router = router
+        accounts = router.accounts
+        connections = router.connections
         self.clientStaticKey = clientStaticKey
         self.configuration = configuration
         self.logger = logger
@@ -52,17 +75,31 @@ actor SandboxConnection {
             return
         }
         switch request {
-        case .registration:
-            registering = true
+        case .registration(let registration):
+            self.registration = registration
             try await sendPairDevice()
         case .login(let jid, let passive):
             try await logIn(jid, passive: passive)
         }
     }
 
-    /// Called once the connection is gone.
+    /// Called once the connection is gone: waiters fail, refs expire, the login ends, and
+    /// stanzas still held go back to the device's offline queue.
     func closed() async {
-        if let device { await registry.logOut(device, from: self) }
+        isClosed = true
+        for sink in awaited.values { sink.finish(throwing: SandboxError.connectionClosed) }
+        awaited = [:]
+        if let device {
+            await connections.logOut(device, from: self)
+            let unsent = held
+            held = []
+            do {
+                if !unsent.isEmpty { try await router.offline.putBack(unsent, for: device) }
+            } catch {
+                logger.error("lost held stanzas", metadata: ["device": "\(device)", "error": "\(error)"])
+            }
+        }
+        if registration != nil { await connections.registrationEnded(self) }
     }
 
     /// Sends a stream error now (even to a passive connection) and hangs up.
@@ -71,47 +108,93 @@ actor SandboxConnection {
         hangUpSignal.yield()
     }
 
-    /// Sends a stanza, or holds it while the connection is passive.
-    func deliver(_ node: Node) async throws {
-        if passive {
+    /// Sends a stanza to the logged-in device, or holds it while the connection is passive or
+    /// taking over its offline queue.
+    /// - Returns: false when the connection is closed or sending failed (the caller queues it).
+    func deliver(_ node: Node) async -> Bool {
+        guard !isClosed, device != nil else { return false }
+        if passive || takingOverOfflineQueue {
             held.append(node)
-        } else {
+            return true
+        }
+        do {
             try await noise.send(node.encodedFrame())
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    // MARK: Linking
+
+    /// Claims this registering connection for one linking attempt.
+    /// - Returns: false when it is not registering, is closed, or is being linked already.
+    func beginLinking() -> Bool {
+        guard registration != nil, !isClosed, !linking else { return false }
+        linking = true
+        return true
+    }
+
+    /// Releases the claim after a failed attempt, so that the phone may try again.
+    func endLinking() {
+        linking = false
+    }
+
+    /// Sends `node` and waits up to `timeout` for the stanza `what` names.
+    /// - Throws: `SandboxError.connectionClosed`, `DeadlineExceeded`.
+    func send(_ node: Node, thenAwait what: Awaited, timeout: Duration) async throws -> Node {
+        guard !isClosed else { throw SandboxError.connectionClosed }
+        let (stanzas, sink) = AsyncThrowingStream<Node, any Error>.makeStream()
+        awaited[what] = sink
+        defer { awaited[what] = nil }
+        try await noise.send(node.encodedFrame())
+        return try await withDeadline(timeout, "\(what)") {
+            for try await stanza in stanzas { return stanza }
+            throw SandboxError.connectionClosed
         }
     }
 
     // MARK: Login and registration
 
     private func logIn(_ jid: JID, passive: Bool) async throws {
-        guard let known = await registry.device(jid), known.noiseKey == clientStaticKey else {
+        guard let known = await accounts.companion(jid), Array(known.device.noiseKey) == clientStaticKey else {
             logger.info("refused a login", metadata: ["jid": "\(jid)"])
             try await fail(reason: 401)
             return
         }
         device = jid
         self.passive = passive
-        if let replaced = await registry.logIn(jid, on: self) {
+        takingOverOfflineQueue = true
+        if let replaced = await connections.logIn(jid, on: self) {
             try? await replaced.end(with: .replaced)
         }
         let now = String(Int(Date().timeIntervalSince1970))
-        var attributes: Attributes = [
+        let attributes: Attributes = [
             "t": .string(now), "props": "1", "abprops": "1", "location": "sandbox", "creation": .string(now),
+            // The device-level LID: whatsmeow clears the LID it stored at pairing otherwise.
+            "lid": .jid(JID(user: known.lid.user, server: JID.lidServer, device: jid.device)),
         ]
-        if let lid = known.lid {
-            attributes["lid"] = .jid(JID(user: lid.user, server: JID.lidServer, device: jid.device))
-        }
         try await noise.send(Node(tag: "success", attributes: attributes).encodedFrame())
+        try await takeOverOfflineQueue(of: jid)
+    }
+
+    /// Puts what waited for the device in front of what arrived since the login; a login that
+    /// is not passive gets it at once.
+    private func takeOverOfflineQueue(of jid: JID) async throws {
+        do {
+            held = try await router.offline.takeAll(for: jid) + held
+        } catch {
+            logger.error("could not take over the offline queue", metadata: ["device": "\(jid)", "error": "\(error)"])
+        }
+        takingOverOfflineQueue = false
+        if !passive { try await flushHeld() }
     }
 
     private func sendPairDevice() async throws {
-        let id = Self.randomID()
-        let refs = (0..<configuration.pairingRefCount).map { _ in
-            Node(tag: "ref", content: .bytes(Array("2@\(Data(randomBytes(24)).base64EncodedString())".utf8)))
-        }
-        let iq = Node(
-            tag: "iq", attributes: ["from": .jid(Self.server), "type": "set", "id": .string(id), "xmlns": "md"],
-            content: .nodes([Node(tag: "pair-device", content: .nodes(refs))]))
-        try await noise.send(iq.encodedFrame())
+        let refs = (0..<configuration.pairingRefCount).map { _ in PairDevice.freshRef() }
+        await connections.issue(
+            refs, to: self, firstLifetime: configuration.firstRefLifetime, rotation: configuration.refRotation)
+        try await noise.send(PairDevice.request(id: Self.randomID(), refs: refs).encodedFrame())
     }
 
     /// `<failure reason=N>`, then hang up.
@@ -126,9 +209,13 @@ actor SandboxConnection {
     /// registration, ends the connection.
     func handle(_ frame: [UInt8]) async throws {
         let node = try Node(frame: frame)
-        guard device != nil || registering else { throw SandboxError.stanzaBeforeLogin }
+        guard device != nil || registration != nil else { throw SandboxError.stanzaBeforeLogin }
         switch node.tag {
         case "iq": try await handleIQ(node)
+        case "message": try await handleMessage(node)
+        case "receipt": await handleReceipt(node)
+        // Clients acknowledge what they were delivered; the sandbox keeps nothing to release.
+        case "ack": break
         default: logger.debug("ignored a stanza", metadata: ["tag": "\(node.tag)"])
         }
     }
@@ -139,41 +226,203 @@ actor SandboxConnection {
             return
         }
         let xmlns = iq["xmlns"]?.description
-        let child = iq.children.first?.tag
-        switch (type, xmlns, child) {
-        case ("result", _, _), ("error", _, _):
-            break
-        case ("get", "w:p", "ping"):
-            // A sandbox configured not to answer lets clients test their dead-connection detection.
-            if configuration.answersPings { try await answer(iq, id: id) }
-        case ("set", "passive", "active"):
-            try await answer(iq, id: id)
-            try await becomeActive()
-        case ("set", "passive", "passive"):
-            try await answer(iq, id: id)
-            passive = true
-        default:
+        let child = iq.children.first
+        do {
+            switch (type, xmlns, child?.tag) {
+            case ("result", _, _), ("error", _, _):
+                awaited[.answer(id: id.description)]?.yield(iq)
+            case ("get", "w:p", "ping"):
+                // A sandbox configured not to answer lets clients test their dead-connection detection.
+                if configuration.answersPings { try await answer(id) }
+            case ("set", "passive", "active"):
+                try await answer(id)
+                try await becomeActive()
+            case ("get", "usync", "usync"):
+                try await answerDeviceList(iq)
+            case ("set", "passive", "passive"):
+                try await answer(id)
+                passive = true
+            case ("set", "md", "link_code_companion_reg"):
+                try await handleLinkCode(iq, id: id)
+            case ("set", "md", "remove-companion-device"):
+                try await removeSelf(child, id: id)
+            case (_, "encrypt", _):
+                try await handleEncrypt(iq, type: type, id: id)
+            default:
+                throw IQRefusal.notImplemented("\(type) \(xmlns ?? "-") \(child?.tag ?? "-")")
+            }
+        } catch let refusal as IQRefusal {
+            logger.info("refused an iq", metadata: ["reason": "\(refusal.reason)"])
             try await noise.send(
                 Node(
                     tag: "iq", attributes: ["from": .jid(Self.server), "id": id, "type": "error"],
-                    content: .nodes([Node(tag: "error", attributes: ["code": "501", "text": "feature-not-implemented"])])
+                    content: .nodes([refusal.node])
                 ).encodedFrame())
         }
     }
 
-    /// Flushes the held stanzas, then tells the client how many were offline.
     private func becomeActive() async throws {
         passive = false
-        let flushed = held
-        held = []
-        for node in flushed { try await noise.send(node.encodedFrame()) }
-        let offline = Node(tag: "offline", attributes: ["count": .string(String(flushed.count))])
+        if !takingOverOfflineQueue { try await flushHeld() }
+    }
+
+    /// Sends the held stanzas, then tells the client how many were offline
+    /// (`<ib><offline count=N/>`). One that fails to go out stays held, for the queue.
+    private func flushHeld() async throws {
+        var count = 0
+        while let next = held.first {
+            try await noise.send(next.encodedFrame())
+            held.removeFirst()
+            count += 1
+        }
+        let offline = Node(tag: "offline", attributes: ["count": .string(String(count))])
         try await noise.send(Node(tag: "ib", content: .nodes([offline])).encodedFrame())
     }
 
-    private func answer(_ iq: Node, id: AttributeValue) async throws {
+    /// `<iq type=result from=s.whatsapp.net id=…>` with `children`.
+    private func answer(_ id: AttributeValue, _ children: [Node] = []) async throws {
         try await noise.send(
-            Node(tag: "iq", attributes: ["from": .jid(Self.server), "id": id, "type": "result"]).encodedFrame())
+            Node(
+                tag: "iq", attributes: ["from": .jid(Self.server), "id": id, "type": "result"],
+                content: children.isEmpty ? .none : .nodes(children)
+            ).encodedFrame())
+    }
+
+    // MARK: Pair code
+
+    /// `companion_hello` is answered at once with a pairing ref (the phone picks it up when the
+    /// user enters the code); `companion_finish` goes to the waiting linking flow.
+    private func handleLinkCode(_ iq: Node, id: AttributeValue) async throws {
+        guard registration != nil else { throw IQRefusal.notAuthorized("pair code from a device that is not registering") }
+        let stage = iq.child(tagged: "link_code_companion_reg")?["stage"]?.description
+        switch stage {
+        case "companion_hello":
+            let hello: CompanionHello
+            do {
+                guard let parsed = try CompanionHello.parse(iq) else { throw IQRefusal.badRequest("companion_hello") }
+                hello = parsed
+            } catch let error as PairingError {
+                throw IQRefusal.badRequest("companion_hello: \(error)")
+            }
+            guard hello.noisePublicKey == clientStaticKey else {
+                throw IQRefusal.badRequest("companion_server_auth_key_pub is not the connection's Noise key")
+            }
+            let pairingRef = Array(PairDevice.freshRef().utf8)
+            pairCodeRequest = (hello, pairingRef)
+            await connections.requestPairCode(phone: hello.phone.user, on: self)
+            try await answer(
+                id,
+                [
+                    Node(
+                        tag: "link_code_companion_reg",
+                        content: .nodes([Node(tag: "link_code_pairing_ref", content: .bytes(pairingRef))]))
+                ])
+        case "companion_finish":
+            guard let waiter = awaited[.companionFinish] else {
+                throw IQRefusal.notFound("companion_finish without a primary_hello")
+            }
+            try await answer(id)
+            waiter.yield(iq)
+        default:
+            throw IQRefusal.badRequest("link_code_companion_reg stage \(stage ?? "missing")")
+        }
+    }
+
+    // MARK: Logged-in devices
+
+    /// A 1:1 `<message>`: acknowledged with the server time once checked (or with an `error`
+    /// code when refused), then delivered to each addressed device.
+    private func handleMessage(_ message: Node) async throws {
+        guard message["id"] != nil else {
+            try await end(with: .malformedStanza)
+            return
+        }
+        let routed: RoutedMessage
+        do throws(MessageRefusal) {
+            guard let device else { throw .notAuthorized("message before login") }
+            routed = try await router.check(message, from: device)
+        } catch {
+            logger.info("refused a message", metadata: ["reason": "\(error.reason)"])
+            try await noise.send(error.ack(for: message, timestamp: Int64(Date().timeIntervalSince1970)).encodedFrame())
+            return
+        }
+        try await noise.send(routed.ack.encodedFrame())
+        await router.deliver(routed)
+    }
+
+    /// `<receipt id to [type]>`: forwarded to the original sender's devices; a bad one is dropped.
+    private func handleReceipt(_ receipt: Node) async {
+        do throws(MessageRefusal) {
+            guard let device else { throw .notAuthorized("receipt before login") }
+            try await router.forward(receipt: receipt, from: device)
+        } catch {
+            logger.info("dropped a receipt", metadata: ["reason": "\(error.reason)"])
+        }
+    }
+
+    /// usync device lists: device 0 and the linked companions of each account asked about.
+    private func answerDeviceList(_ iq: Node) async throws {
+        guard device != nil else { throw IQRefusal.notAuthorized("usync before login") }
+        guard let users = DeviceListQuery.users(in: iq) else {
+            throw IQRefusal.notImplemented("usync without a devices query")
+        }
+        var deviceIDs: [JID: [UInt16]] = [:]
+        for user in users { deviceIDs[user] = await router.deviceIDs(of: user) }
+        try await noise.send(DeviceListQuery.answer(to: iq, deviceIDs: { deviceIDs[$0] ?? [] }).encodedFrame())
+    }
+
+    /// `<remove-companion-device jid reason>`: a companion logging itself out.
+    private func removeSelf(_ request: Node?, id: AttributeValue) async throws {
+        guard let device else { throw IQRefusal.notAuthorized("logout before login") }
+        guard request?["jid"]?.jid == device else { throw IQRefusal.forbidden("a companion may remove only itself") }
+        do {
+            try await accounts.removeCompanion(device)
+        } catch {
+            throw IQRefusal.internalError("\(error)")
+        }
+        try await answer(id)
+        try await end(with: .deviceRemoved)
+    }
+
+    /// Prekey upload, count, signed prekey rotation and key bundle fetches.
+    private func handleEncrypt(_ iq: Node, type: String, id: AttributeValue) async throws {
+        guard let device else { throw IQRefusal.notAuthorized("encrypt before login") }
+        switch (type, iq.children.first?.tag) {
+        case ("set", "rotate"):
+            guard let identity = await accounts.keys(of: device)?.identity else { throw IQRefusal.notFound("\(device)") }
+            let signed = try PreKeyStanzas.signedPreKey(
+                iq.child(tagged: "rotate")?.child(tagged: "skey"), identity: Array(identity))
+            try await updateKeys(of: device) { $0.signedPreKey = signed }
+            try await answer(id)
+        case ("set", _):
+            let upload = try PreKeyStanzas.upload(iq)
+            guard let known = await accounts.keys(of: device) else { throw IQRefusal.notFound("\(device)") }
+            guard upload.identity == Array(known.identity) else {
+                throw IQRefusal.badRequest("uploaded identity is not the one the device registered")
+            }
+            try await updateKeys(of: device) {
+                $0.registrationID = upload.registrationID
+                $0.signedPreKey = upload.signedPreKey
+                $0.add(upload.preKeys)
+            }
+            try await answer(id)
+        case ("get", "count"):
+            let count = await accounts.keys(of: device)?.preKeys.count ?? 0
+            try await answer(id, [Node(tag: "count", attributes: ["value": .string(String(count))])])
+        case ("get", "key"):
+            let devices = try PreKeyStanzas.requestedUsers(iq.child(tagged: "key") ?? Node(tag: "key"))
+            try await answer(id, [try await PreKeyStanzas.claim(devices, from: accounts)])
+        default:
+            throw IQRefusal.notImplemented("encrypt \(type) \(iq.children.first?.tag ?? "-")")
+        }
+    }
+
+    private func updateKeys(of device: JID, _ update: @Sendable (inout PublishedKeys) -> Void) async throws(IQRefusal) {
+        do {
+            try await accounts.updateKeys(of: device, update)
+        } catch {
+            throw .internalError("\(error)")
+        }
     }
 
     /// `s.whatsapp.net` as a JID value: clients ignore a plain string `from`.
@@ -184,8 +433,10 @@ actor SandboxConnection {
     }
 }
 
-/// Why the sandbox dropped a connection.
+/// Why the sandbox dropped a connection, or a flow waiting on one gave up.
 enum SandboxError: Error, Sendable {
     /// The client sent a stanza although it neither logged in nor registered.
     case stanzaBeforeLogin
+    /// The connection closed while the sandbox waited for a stanza on it.
+    case connectionClosed
 }

@@ -11,27 +11,38 @@ import WATransport
 
 /// A WhatsApp server on loopback: the chat WebSocket at `/ws/chat` with the Noise responder
 /// and a certificate chain under the sandbox's own root key, ClientPayload checks, QR refs for
-/// new devices and `<success>` for known ones; plus `GET /sandbox/info` for tools.
+/// new devices and `<success>` for linked ones, prekeys, device lists, 1:1 message and receipt
+/// routing with offline queues; virtual accounts whose phones link companions and send and
+/// receive with real encryption; and the control API under `/sandbox/` (docs/sandbox.md).
 ///
 /// Run it as a service (`wago sandbox`) or embedded: `withRunning` starts it on the configured
 /// port (0 for any free one) and hands the URL and root key to a closure.
 public actor SandboxServer {
-    /// The devices allowed to log in.
-    public nonisolated let devices = DeviceRegistry()
+    /// The virtual accounts and their devices, kept in the data folder.
+    public nonisolated let accounts: AccountStore
+    /// The live connections, by device and by the QR refs they were shown.
+    nonisolated let connections = ConnectionRegistry()
+    /// Routes messages and receipts, queues them for offline devices, runs the virtual phones.
+    nonisolated let router: MessageRouter
     /// The key gateways must pin (`WAGO_WA_ROOT_KEY`).
     public nonisolated var rootPublicKey: [UInt8] { keys.root.publicKey.bytes }
 
     private nonisolated let keys: SandboxKeys
-    private nonisolated let configuration: SandboxConfiguration
+    nonisolated let configuration: SandboxConfiguration
     private nonisolated let logger: Logger
     /// Set once the server listens.
     private var info: SandboxInfo?
 
-    /// Loads the keys from the data folder, creating them on first use.
+    /// Loads the keys and accounts from the data folder, creating the keys on first use.
     public init(configuration: SandboxConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
         keys = try SandboxKeys.loadOrCreate(in: configuration.dataDirectory)
+        accounts = try AccountStore(directory: configuration.dataDirectory)
+        router = MessageRouter(
+            accounts: accounts, connections: connections,
+            offline: try OfflineQueue(directory: configuration.dataDirectory, limit: configuration.offlineQueueLimit),
+            phones: try PhoneStore(directory: configuration.dataDirectory), logger: logger)
     }
 
     /// Serves until cancelled. `onListening` gets the URL once the port is bound.
@@ -44,7 +55,7 @@ public actor SandboxServer {
                 logger: context.logger)
         }
         let control = Router()
-        control.get("/sandbox/info") { request, _ in try await self.infoResponse(request) }
+        addControlRoutes(to: control)
 
         let webSocket = WebSocketServerConfiguration(maxFrameSize: WebSocketByteStream.maxMessageSize, autoPing: .disabled)
         let app = Application(
@@ -86,7 +97,7 @@ public actor SandboxServer {
     /// - Returns: false when the device is not connected.
     @discardableResult
     public nonisolated func endStream(of device: JID, with error: StreamError) async throws -> Bool {
-        guard let connection = await devices.connection(for: device) else { return false }
+        guard let connection = await connections.connection(for: device) else { return false }
         try await connection.end(with: error)
         return true
     }
@@ -95,16 +106,8 @@ public actor SandboxServer {
         self.info = info
     }
 
-    private static let adminTokenHeader = HTTPField.Name("admintoken")!
-
-    private func infoResponse(_ request: Request) throws -> Response {
-        guard let expected = configuration.adminToken, let given = request.headers[Self.adminTokenHeader],
-            constantTimeEqual(Array(given.utf8), Array(expected.utf8)), let info
-        else { return Response(status: .unauthorized) }
-        return Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: info.json)))
-    }
+    /// The URL and root key, once the server listens.
+    var listeningInfo: SandboxInfo? { info }
 
     /// One chat connection: handshake, ClientPayload, then stanzas until either side hangs up.
     private nonisolated func serve(_ stream: WebSocketByteStream, certificateChain: [UInt8], logger: Logger) async {
@@ -117,8 +120,8 @@ public actor SandboxServer {
             }
             noise = NoiseConnection(socket: accepted.socket, stream: stream)
             connection = SandboxConnection(
-                noise: noise, registry: devices, clientStaticKey: accepted.clientStaticKey,
-                configuration: configuration, logger: logger)
+                noise: noise, router: router, clientStaticKey: accepted.clientStaticKey, configuration: configuration,
+                logger: logger)
             try await connection.start(with: accepted.payload)
         } catch {
             logger.info("sandbox refused a connection", metadata: ["error": "\(error)"])
@@ -142,10 +145,4 @@ public actor SandboxServer {
         }
         await connection.closed()
     }
-}
-
-/// Compares secrets without leaking, through timing, how much of a guess was right.
-private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    guard a.count == b.count else { return false }
-    return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
 }

@@ -2,7 +2,7 @@
 # Installs the Debian packages the build needs, when missing. Runs as root (or with sudo).
 set -euo pipefail
 
-packages=(libsqlite3-dev libsodium-dev zlib1g-dev pkg-config)
+packages=(libsqlite3-dev libsodium-dev zlib1g-dev libqrencode-dev zbar-tools pkg-config)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates Core/Proto/Generated/*.pb.swift from Core/Proto/Definitions/*.proto.
-# Needs protoc (Debian: protobuf-compiler). Builds protoc-gen-swift from swift-protobuf at the
-# version Package.swift depends on, once, into .build-protoc/ (ignored by git); set
-# PROTOC_GEN_SWIFT to use an existing plugin instead.
+# Regenerates Core/Proto/Generated/*.pb.swift from Core/Proto/Definitions/*.proto, then moves
+# oneof members after the other fields as Go writes them (scripts/order-oneofs-like-go.py).
+# Needs protoc (Debian: protobuf-compiler) and python3. Builds protoc-gen-swift from
+# swift-protobuf at the version Package.swift depends on, once, into .build-protoc/ (ignored by
+# git); set PROTOC_GEN_SWIFT to use an existing plugin instead.
 set -euo pipefail
 
 SWIFT_PROTOBUF_VERSION=1.39.0
@@ -33,4 +34,6 @@ protoc \
     --swift_opt=Visibility=Public \
     --swift_opt=FileNaming=DropPath \
     "$DEFINITIONS"/*.proto
+# Go writes oneof members after the other fields; swift-protobuf strictly by number.
+python3 "$ROOT/scripts/order-oneofs-like-go.py" "$GENERATED"/*.pb.swift
 echo "generated $(ls "$GENERATED"/*.pb.swift | wc -l) files into ${GENERATED#$ROOT/}" >&2

@@ -103,23 +103,40 @@ private struct NodeDecoder {
             throw .invalidTag(offset: tagStart)
         }
 
-        var attributes = Attributes()
         let attributeCount = (size &- 1) >> 1
-        if attributeCount > 0 {
-            // Each attribute takes at least two bytes; checking first bounds the reservation.
-            guard attributeCount &* 2 <= remaining else { throw .truncated(offset: position) }
-            attributes.reserveCapacity(attributeCount)
-            for _ in 0..<attributeCount {
-                let keyStart = position
-                guard let key = try readString(orThrow: .invalidAttributeKey(offset: keyStart)) else {
-                    throw .invalidAttributeKey(offset: keyStart)
-                }
-                // whatsmeow keeps a LIST_EMPTY value as nil, which its encoder then drops.
-                if let value = try readAttributeValue() { attributes.append(key: key, value: value) }
+        // Each attribute takes at least two bytes; checking first bounds the reservation.
+        guard attributeCount &* 2 <= remaining else { throw .truncated(offset: position) }
+        let attributes: Attributes
+        switch attributeCount {
+        case 0: attributes = Attributes()
+        case 1:
+            let key = try readAttributeKey()
+            // whatsmeow keeps a LIST_EMPTY value as nil, which its encoder then drops.
+            if let value = try readAttributeValue() {
+                attributes = Attributes(key: key, value: value)
+            } else {
+                attributes = Attributes()
             }
+        default:
+            var elements: [Attributes.Element] = []
+            elements.reserveCapacity(attributeCount)
+            for _ in 0..<attributeCount {
+                let key = try readAttributeKey()
+                if let value = try readAttributeValue() { elements.append(Attributes.Element(key: key, value: value)) }
+            }
+            attributes = Attributes(elements)
         }
         guard size & 1 == 0 else { return Node(tag: tag, attributes: attributes) }
         return Node(tag: tag, attributes: attributes, content: try readContent(depth: depth))
+    }
+
+    @inline(__always)
+    private mutating func readAttributeKey() throws(BinaryDecodingError) -> String {
+        let keyStart = position
+        guard let key = try readString(orThrow: .invalidAttributeKey(offset: keyStart)) else {
+            throw .invalidAttributeKey(offset: keyStart)
+        }
+        return key
     }
 
     /// A tag, key or JID part: a string, nil for LIST_EMPTY, `invalid` for anything else but
@@ -179,19 +196,29 @@ private struct NodeDecoder {
         guard !(odd && byteCount == 0) else { throw .invalidPackedLength(offset: start) }
         let packed = try take(byteCount, start: start)
         if byteCount == 0 { return "" }
-        var valid = true
+        let length = byteCount &* 2 &- (odd ? 1 : 0)
+        // Valid pairs are ASCII, `invalidPair` is not: or-ing all pairs flags any invalid one
+        // without a branch per byte.
+        var seen: UInt16 = 0
+        // Exactly `length` bytes of capacity: strings of up to 15 bytes are then stored inline.
         let string = alphabet.pairs.withUnsafeBufferPointer { pairs in
-            String(unsafeUninitializedCapacity: byteCount &* 2) { output in
+            String(unsafeUninitializedCapacity: length) { output in
                 let raw = UnsafeMutableRawPointer(output.baseAddress!)
-                for i in 0..<byteCount {
+                let wholePairs = byteCount &- (odd ? 1 : 0)
+                for i in 0..<wholePairs {
                     let pair = pairs[Int(packed[i])]
-                    valid = valid && pair != PackedAlphabet.invalidPair
+                    seen |= pair
                     raw.storeBytes(of: pair.littleEndian, toByteOffset: i &* 2, as: UInt16.self)
                 }
-                return valid ? byteCount &* 2 &- (odd ? 1 : 0) : 0
+                if odd {
+                    let pair = pairs[Int(packed[wholePairs])]
+                    seen |= pair
+                    output[length &- 1] = UInt8(truncatingIfNeeded: pair)
+                }
+                return seen & 0x8080 == 0 ? length : 0
             }
         }
-        guard valid else {
+        guard seen & 0x8080 == 0 else {
             // The slow path, only to name the first nibble at fault.
             for (i, byte) in packed.enumerated() {
                 for nibble in [byte >> 4, byte & 0x0F] where alphabet.characters[Int(nibble)] == nil {
@@ -276,6 +303,7 @@ private struct NodeDecoder {
 /// The characters of a packed string format, and a byte → two characters table for it
 /// (the low byte of a pair is the character of the high nibble).
 private struct PackedAlphabet {
+    /// Has the high bit of both bytes set, which no valid (ASCII) pair has.
     static let invalidPair: UInt16 = 0xFFFF
 
     /// NIBBLE_8: `0-9`, 10 `-`, 11 `.`, and 15, the padding nibble, which whatsmeow unpacks

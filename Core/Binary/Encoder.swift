@@ -20,6 +20,7 @@ private struct NodeEncoder: ~Copyable {
     private var count = 0
     // Held here so that the hot path does not go through the lazy global's accessor.
     private let tokenIndex = Tokens.index
+    private let packing = PackedCharacter.table
 
     init() {
         capacity = 1024
@@ -69,7 +70,7 @@ private struct NodeEncoder: ~Copyable {
     }
 
     mutating func writeNode(_ node: Node) throws(BinaryEncodingError) {
-        try node.attributes.elements.withUnsafeBufferPointer { attributes throws(BinaryEncodingError) in
+        try node.attributes.withElements { attributes throws(BinaryEncodingError) in
             var written = 0  // whatsmeow drops empty string attributes
             for attribute in attributes where !attribute.value.isEmptyString { written &+= 1 }
             let hasContent = if case .none = node.content { 0 } else { 1 }
@@ -135,19 +136,13 @@ private struct NodeEncoder: ~Copyable {
             return
         }
         if utf8.count <= WireTag.packedMax {
-            var nibble = true
-            var hex = true
-            for byte in utf8 {
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): continue
-                case UInt8(ascii: "-"), UInt8(ascii: "."): hex = false
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = false
-                default: nibble = false; hex = false
-                }
-                if !nibble && !hex { break }
+            let forms = packing.withUnsafeBufferPointer { packing in
+                var forms = PackedCharacter.nibbleForm | PackedCharacter.hexForm
+                for byte in utf8 { forms &= packing[Int(byte)] }
+                return forms
             }
-            if nibble { return writePacked(utf8, tag: WireTag.nibble8) }
-            if hex { return writePacked(utf8, tag: WireTag.hex8) }
+            if forms & PackedCharacter.nibbleForm != 0 { return writePacked(utf8, tag: WireTag.nibble8) }
+            if forms & PackedCharacter.hexForm != 0 { return writePacked(utf8, tag: WireTag.hex8) }
         }
         writeRawHeader(count: utf8.count)
         appendBytes(utf8)
@@ -161,22 +156,13 @@ private struct NodeEncoder: ~Copyable {
         buffer[count] = tag
         buffer[count &+ 1] = UInt8(byteCount) | UInt8(odd << 7)
         let packed = buffer + (count &+ 2)
-        for i in 0..<(utf8.count >> 1) {
-            packed[i] = Self.nibble(utf8[i &* 2]) << 4 | Self.nibble(utf8[i &* 2 &+ 1])
+        packing.withUnsafeBufferPointer { packing in
+            for i in 0..<(utf8.count >> 1) {
+                packed[i] = packing[Int(utf8[i &* 2])] & 0xF0 | packing[Int(utf8[i &* 2 &+ 1])] >> 4
+            }
+            if odd == 1 { packed[byteCount &- 1] = packing[Int(utf8[utf8.count &- 1])] & 0xF0 | 0x0F }
         }
-        if odd == 1 { packed[byteCount &- 1] = Self.nibble(utf8[utf8.count &- 1]) << 4 | 0x0F }
         count &+= 2 &+ byteCount
-    }
-
-    /// The nibble of a character already checked to be packable.
-    @inline(__always)
-    private static func nibble(_ character: UInt8) -> UInt8 {
-        switch character {
-        case UInt8(ascii: "-"): 10
-        case UInt8(ascii: "."): 11
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): character &- UInt8(ascii: "A") &+ 10
-        default: character &- UInt8(ascii: "0")
-        }
     }
 
     private mutating func writeRaw(_ bytes: UnsafeBufferPointer<UInt8>) throws(BinaryEncodingError) {
@@ -210,9 +196,11 @@ private struct NodeEncoder: ~Copyable {
     /// whatsmeow's `writeJID`: AD_JID for devices on the user/LID servers and for every
     /// hosted JID, FB_JID for `msgr`, INTEROP_JID for `interop`, otherwise JID_PAIR.
     private mutating func writeJID(_ jid: JID) throws(BinaryEncodingError) {
+        // The common servers first: every failed string comparison costs a call.
         switch jid.server {
-        case JID.userServer where jid.device > 0, JID.lidServer where jid.device > 0,
-            JID.hostedServer, JID.hostedLIDServer:
+        case JID.userServer where jid.device == 0, JID.lidServer where jid.device == 0:
+            try writeJIDPair(jid)
+        case JID.userServer, JID.lidServer, JID.hostedServer, JID.hostedLIDServer:
             append(WireTag.adJID)
             append(jid.actualAgent, UInt8(truncatingIfNeeded: jid.device))
             try writeString(jid.user)
@@ -228,14 +216,18 @@ private struct NodeEncoder: ~Copyable {
             appendUInt16(jid.integrator)
             try writeString(jid.server)
         default:
-            append(WireTag.jidPair)
-            if jid.user.isEmpty {
-                append(WireTag.listEmpty)
-            } else {
-                try writeString(jid.user)
-            }
-            try writeString(jid.server)
+            try writeJIDPair(jid)
         }
+    }
+
+    private mutating func writeJIDPair(_ jid: JID) throws(BinaryEncodingError) {
+        append(WireTag.jidPair)
+        if jid.user.isEmpty {
+            append(WireTag.listEmpty)
+        } else {
+            try writeString(jid.user)
+        }
+        try writeString(jid.server)
     }
 }
 

@@ -72,7 +72,7 @@ public enum AttributeValue: Sendable, Hashable, CustomStringConvertible, Express
 
 /// A node's attributes, in wire order.
 ///
-/// An array rather than a dictionary because decoding is the hot path and nodes have few
+/// A list rather than a dictionary because decoding is the hot path and nodes have few
 /// attributes. Equality ignores order, as whatsmeow's attribute order is random.
 public struct Attributes: Sendable, Hashable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
     /// One key/value pair.
@@ -86,65 +86,124 @@ public struct Attributes: Sendable, Hashable, RandomAccessCollection, Expressibl
         }
     }
 
-    /// Internal so that the encoder can walk it without copying elements.
-    private(set) var elements: [Element]
+    /// Most nodes carry one attribute, which is kept inline so that decoding one costs no
+    /// array allocation; no attributes or several live in an array. A single attribute is
+    /// always `.one`, so that each list has one representation.
+    private enum Storage: Sendable {
+        case one(Element)
+        case many([Element])
+    }
 
-    public init() { elements = [] }
+    private var storage: Storage
 
-    public init(_ elements: [Element]) { self.elements = elements }
+    public init() { storage = .many([]) }
+
+    public init(_ elements: [Element]) {
+        storage = elements.count == 1 ? .one(elements[0]) : .many(elements)
+    }
 
     public init(dictionaryLiteral pairs: (String, AttributeValue)...) {
-        elements = pairs.map { Element(key: $0.0, value: $0.1) }
+        self.init(pairs.map { Element(key: $0.0, value: $0.1) })
     }
 
-    /// Makes room for `capacity` attributes (the decoder's path).
-    mutating func reserveCapacity(_ capacity: Int) {
-        elements.reserveCapacity(capacity)
+    /// A single attribute (the decoder's path).
+    init(key: String, value: AttributeValue) {
+        storage = .one(Element(key: key, value: value))
     }
 
-    public var startIndex: Int { elements.startIndex }
-    public var endIndex: Int { elements.endIndex }
-    public subscript(position: Int) -> Element { elements[position] }
+    public var startIndex: Int { 0 }
+    public var endIndex: Int {
+        switch storage {
+        case .one: 1
+        case .many(let elements): elements.count
+        }
+    }
+
+    public subscript(position: Int) -> Element {
+        switch storage {
+        case .one(let element):
+            precondition(position == 0, "Attributes index out of range")
+            return element
+        case .many(let elements): return elements[position]
+        }
+    }
+
+    /// Runs `body` on the elements in place (the encoder's path).
+    @inline(__always)
+    func withElements<Result, Failure: Error>(
+        _ body: (UnsafeBufferPointer<Element>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        switch storage {
+        case .one(let element):
+            try withUnsafePointer(to: element) { element throws(Failure) in
+                try body(UnsafeBufferPointer(start: element, count: 1))
+            }
+        case .many(let elements): try elements.withUnsafeBufferPointer(body)
+        }
+    }
+
+    /// Mutates the elements as an array, moving a `.many` array out first so that it stays
+    /// uniquely referenced and is changed in place.
+    private mutating func updateElements(_ body: (inout [Element]) -> Void) {
+        var elements: [Element]
+        switch storage {
+        case .one(let element): elements = [element]
+        case .many(let array): elements = array
+        }
+        storage = .many([])
+        body(&elements)
+        self = Attributes(elements)
+    }
 
     /// The value for `key`; setting nil removes it, setting a value replaces it in place or
     /// appends it.
     public subscript(key: String) -> AttributeValue? {
-        get { elements.first { $0.key == key }?.value }
+        get { first { $0.key == key }?.value }
         set {
-            let index = elements.firstIndex { $0.key == key }
-            switch (index, newValue) {
-            case (let index?, let value?): elements[index].value = value
-            case (let index?, nil): elements.remove(at: index)
-            case (nil, let value?): elements.append(Element(key: key, value: value))
-            case (nil, nil): break
+            if case .one(let element) = storage, element.key == key, let newValue {
+                storage = .one(Element(key: key, value: newValue))
+                return
+            }
+            updateElements { elements in
+                let index = elements.firstIndex { $0.key == key }
+                switch (index, newValue) {
+                case (let index?, let value?): elements[index].value = value
+                case (let index?, nil): elements.remove(at: index)
+                case (nil, let value?): elements.append(Element(key: key, value: value))
+                case (nil, nil): break
+                }
             }
         }
     }
 
     /// Appends without checking for an existing key (the decoder's path).
     mutating func append(key: String, value: AttributeValue) {
-        elements.append(Element(key: key, value: value))
+        if case .many(let elements) = storage, elements.isEmpty {
+            storage = .one(Element(key: key, value: value))
+            return
+        }
+        updateElements { $0.append(Element(key: key, value: value)) }
     }
 
     /// The attributes sorted by key, the order whatsmeow's canonical vectors use.
     public func sortedByKey() -> Attributes {
-        Attributes(elements.sorted { $0.key < $1.key })
+        Attributes(sorted { $0.key < $1.key })
     }
 
     public static func == (lhs: Attributes, rhs: Attributes) -> Bool {
-        if lhs.elements == rhs.elements { return true }
         guard lhs.count == rhs.count else { return false }
+        if lhs.elementsEqual(rhs) { return true }
         let byKeyThenValue: (Element, Element) -> Bool = {
             ($0.key, $0.value.description) < ($1.key, $1.value.description)
         }
-        return lhs.elements.sorted(by: byKeyThenValue) == rhs.elements.sorted(by: byKeyThenValue)
+        return lhs.sorted(by: byKeyThenValue) == rhs.sorted(by: byKeyThenValue)
     }
 
     public func hash(into hasher: inout Hasher) {
         // Order-independent, to agree with ==.
         hasher.combine(count)
         var combined = 0
-        for element in elements { combined ^= element.hashValue }
+        for element in self { combined ^= element.hashValue }
         hasher.combine(combined)
     }
 }

@@ -12,7 +12,7 @@ struct SandboxCommand: AsyncParsableCommand {
     var port: Int = 1338
     @Option(help: "Address to listen on.")
     var host: String = "127.0.0.1"
-    @Option(help: "Folder for the sandbox's keys (env WAGO_SANDBOX_DIR, default ./sandbox-data).")
+    @Option(help: "Folder for the sandbox's keys and accounts (env WAGO_SANDBOX_DIR, default ./sandbox-data).")
     var dataDir: String?
 
     func run() async throws {

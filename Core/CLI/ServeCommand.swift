@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Logging
+import WAClient
+import WATransport
+import WagoSandbox
 import WagoServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -34,13 +38,42 @@ struct ServeCommand: AsyncParsableCommand {
         let enabled = (plugins ?? environment["WAGO_PLUGINS"]).map {
             Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
-        let settings = GatewaySettings(
+        let socket: WhatsAppSocketSettings
+        do {
+            socket = try WhatsAppSocketSettings(environment: environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        var settings = GatewaySettings(
             adminToken: adminToken, host: host ?? environment["WAGO_HOST"] ?? "0.0.0.0", port: port,
             dataDirectory: URL(fileURLWithPath: dataDir ?? environment["WAGO_DATA_DIR"] ?? "data", isDirectory: true),
             pluginsDirectory: URL(fileURLWithPath: pluginsDir ?? environment["WAGO_PLUGINS_DIR"] ?? Self.executableDirectory, isDirectory: true),
             enabledPlugins: enabled, secretKey: environment["WAGO_SECRET_KEY"],
-            allowPrivateURLs: environment["WAGO_ALLOW_PRIVATE_URLS"] == "1")
-        let gateway = try Gateway(settings: settings, logger: logger)
+            allowPrivateURLs: environment["WAGO_ALLOW_PRIVATE_URLS"] == "1",
+            whatsApp: ClientConfiguration(socket: socket))
+        guard environment["WAGO_SANDBOX"] == "1" else {
+            try await serve(settings, logger: logger)
+            return
+        }
+        // The embedded sandbox listens on a free loopback port; every session points at it,
+        // and its control API shares the gateway's port under /sandbox/.
+        let sandbox = try SandboxServer(
+            configuration: SandboxConfiguration(
+                host: "127.0.0.1", port: 0, dataDirectory: settings.dataDirectory.appendingPathComponent("sandbox"),
+                adminToken: adminToken),
+            logger: logger)
+        try await sandbox.withRunning { info in
+            settings.whatsApp.socket.url = info.url
+            settings.whatsApp.socket.rootKey = sandbox.rootPublicKey
+            logger.info("sandbox mode: sessions connect to the embedded sandbox at \(info.url)")
+            try await serve(settings, logger: logger) { sandbox.addControlRoutes(to: $0) }
+        }
+    }
+
+    private func serve(
+        _ settings: GatewaySettings, logger: Logger, extraRoutes: (Router<BasicRequestContext>) -> Void = { _ in }
+    ) async throws {
+        let gateway = try Gateway(settings: settings, logger: logger, extraRoutes: extraRoutes)
         logger.info("wago \(WagoVersion.current) listening on \(settings.host):\(settings.port)")
         try await gateway.run()
     }

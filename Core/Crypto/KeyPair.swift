@@ -8,10 +8,15 @@ public struct Curve25519PublicKey: Hashable, Sendable {
     /// The raw 32-byte X25519 public key (Montgomery u-coordinate).
     public let bytes: [UInt8]
 
+    /// `0x05 || key`: the form that is signed, MACed and sent on the wire. Stored, not built on
+    /// demand: every Signal message MACs both identity keys and carries its ratchet key.
+    public let serialized: [UInt8]
+
     /// Wraps a raw 32-byte key.
     public init(_ bytes: [UInt8]) throws(CryptoError) {
         try requireLength(bytes, 32, "public key")
         self.bytes = bytes
+        self.serialized = [Self.djbType] + bytes
     }
 
     /// Parses the 33-byte `0x05 || key` form used inside Signal messages and prekey bundles.
@@ -19,10 +24,12 @@ public struct Curve25519PublicKey: Hashable, Sendable {
         try requireLength(serialized, 33, "serialized public key")
         guard serialized[0] == Self.djbType else { throw .unknownKeyType(serialized[0]) }
         self.bytes = Array(serialized[1...])
+        self.serialized = serialized
     }
 
-    /// `0x05 || key`: the form that is signed, MACed and sent on the wire.
-    public var serialized: [UInt8] { [Self.djbType] + bytes }
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.bytes == rhs.bytes }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
 }
 
 /// A Curve25519 key pair whose private half is a clamped 32-byte scalar, exactly as libsignal stores it.

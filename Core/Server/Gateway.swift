@@ -8,16 +8,24 @@ public struct Gateway: Sendable {
     public let settings: GatewaySettings
     public let plugins: PluginHost
     let sessions: SessionRegistry
-    /// Session events: plugins subscribe at load; the webhook outbox will too.
+    /// The WhatsApp client of each connected session.
+    let clients: SessionClients
+    /// Session events: plugins subscribe at load, and so does the webhook outbox.
     let events: EventBus
+    /// Queues subscribed events in the webhook outbox and, in `run`, posts them.
+    let webhooks: WebhookDispatcher
     /// The router's responder: what the HTTP server calls for each request (benchmarks call
     /// it directly to measure routing without sockets).
     public let responder: RouterResponder<BasicRequestContext>
     let logger: Logger
 
     /// Opens storage, loads the plugins of `settings.pluginsDirectory` and builds the router.
-    /// `pluginFiles` overrides the folder scan (tests and `wago plugin check`).
-    public init(settings: GatewaySettings, logger: Logger, pluginFiles: [String]? = nil) throws {
+    /// `pluginFiles` overrides the folder scan (tests and `wago plugin check`); `extraRoutes`
+    /// mounts routes of another component on the same port (the embedded sandbox's control API).
+    public init(
+        settings: GatewaySettings, logger: Logger, pluginFiles: [String]? = nil,
+        extraRoutes: (Router<BasicRequestContext>) -> Void = { _ in }
+    ) throws {
         // 0700: the folder holds the database and possibly the key file.
         try FileManager.default.createDirectory(
             at: settings.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -26,18 +34,30 @@ public struct Gateway: Sendable {
         let database = try WagoDatabase(dataDirectory: settings.dataDirectory, secrets: secrets)
         let sessions = try SessionRegistry(store: SessionStore(database: database), secrets: secrets)
         let authenticator = Authenticator(adminToken: settings.adminToken, sessions: sessions)
+        let events = EventBus()
+        let clients = SessionClients(
+            database: database, sessions: sessions, events: events, configuration: settings.whatsApp, logger: logger)
 
         var core = CoreRouteTable()
-        SessionRoutes(sessions: sessions, bodyLimit: settings.maxRequestBodyBytes)
+        SessionRoutes(sessions: sessions, clients: clients, bodyLimit: settings.maxRequestBodyBytes)
             .register(on: &core)
-        WebhookRoutes(
-            sessions: sessions, urlPolicy: OutboundURLPolicy(allowPrivateAddresses: settings.allowPrivateURLs),
-            bodyLimit: settings.maxRequestBodyBytes
-        ).register(on: &core)
+        SessionLinkRoutes(sessions: sessions, clients: clients, bodyLimit: settings.maxRequestBodyBytes)
+            .register(on: &core)
+        let urlPolicy = OutboundURLPolicy(allowPrivateAddresses: settings.allowPrivateURLs)
+        WebhookRoutes(sessions: sessions, urlPolicy: urlPolicy, bodyLimit: settings.maxRequestBodyBytes)
+            .register(on: &core)
+        let outbox = WebhookOutbox(database: database)
+        let webhooks = try WebhookDispatcher(
+            outbox: outbox, sessions: sessions, urlPolicy: urlPolicy, settings: settings.webhooks, logger: logger)
+        events.subscribePayloads { session, type, payload in
+            webhooks.accept(session: session, type: type, payload: payload)
+        }
+        WebhookAdminRoutes(outbox: outbox, dispatcher: webhooks, bodyLimit: settings.maxRequestBodyBytes)
+            .register(on: &core)
 
-        let events = EventBus()
         let services = PluginServices(
-            sessions: sessions, values: PluginValueStore(database: database), events: events, logger: logger)
+            sessions: sessions, clients: clients, values: PluginValueStore(database: database), events: events,
+            logger: logger)
         let reservedForCore = core.keys.union(ServerRoutes.keys)
             .union(FeatureCatalog.pendingCoreRoutes.map { RouteKey($0.0, $0.1) })
         let plugins = PluginHost.load(
@@ -48,10 +68,13 @@ public struct Gateway: Sendable {
         self.settings = settings
         self.plugins = plugins
         self.sessions = sessions
+        self.clients = clients
         self.events = events
+        self.webhooks = webhooks
         self.logger = logger
-        self.responder = Self.buildRouter(core: core, plugins: plugins, authenticator: authenticator, settings: settings)
-            .buildResponder()
+        let router = Self.buildRouter(core: core, plugins: plugins, authenticator: authenticator, settings: settings)
+        extraRoutes(router)
+        self.responder = router.buildResponder()
     }
 
     private static func buildRouter(
@@ -95,8 +118,10 @@ public struct Gateway: Sendable {
         return router
     }
 
-    /// Serves HTTP until the process is asked to stop, then shuts the plugins down.
+    /// Serves HTTP until the process is asked to stop, then hangs up every session and shuts
+    /// the plugins down. Sessions that were linked reconnect first.
     public func run() async throws {
+        await clients.resumeLinkedSessions()
         let app = Application(
             responder: responder,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "wago"),
@@ -104,9 +129,11 @@ public struct Gateway: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             group.addTask { try await Self.expireSlowPlugins() }
+            group.addTask { await webhooks.run() }
             try await group.next()
             group.cancelAll()
         }
+        await clients.stopAll()
         plugins.shutdown()
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import WAClient
+import WATransport
 
 /// Everything `wago serve` is configured with: flags, else environment, else defaults.
 public struct GatewaySettings: Sendable {
@@ -17,13 +19,18 @@ public struct GatewaySettings: Sendable {
     public var maxRequestBodyBytes: Int
     /// How long a plugin may take to answer a request before the client gets 504.
     public var pluginReplyTimeout: Duration
+    /// Where sessions reach WhatsApp (or the sandbox) and how they present themselves.
+    public var whatsApp: ClientConfiguration
+    /// Webhook retries, concurrency and timeouts.
+    public var webhooks = WebhookDeliverySettings()
 
     public init(
         adminToken: String, host: String = "0.0.0.0", port: Int = 1337,
         dataDirectory: URL = URL(fileURLWithPath: "data", isDirectory: true),
         pluginsDirectory: URL, enabledPlugins: Set<String>? = nil, secretKey: String? = nil,
         allowPrivateURLs: Bool = false, maxRequestBodyBytes: Int = 64 << 20,
-        pluginReplyTimeout: Duration = .seconds(120)
+        pluginReplyTimeout: Duration = .seconds(120),
+        whatsApp: ClientConfiguration = ClientConfiguration(socket: WhatsAppSocketSettings())
     ) {
         self.adminToken = adminToken
         self.host = host
@@ -35,5 +42,6 @@ public struct GatewaySettings: Sendable {
         self.allowPrivateURLs = allowPrivateURLs
         self.maxRequestBodyBytes = maxRequestBodyBytes
         self.pluginReplyTimeout = pluginReplyTimeout
+        self.whatsApp = whatsApp
     }
 }

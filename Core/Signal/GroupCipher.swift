@@ -43,14 +43,15 @@ public struct GroupCipher: Sendable {
 
     /// Encrypts an (already padded) plaintext with our newest sender key.
     public func encrypt(_ plaintext: [UInt8]) async throws -> SenderKeyMessage {
-        guard var record = try await store.senderKey(for: name), var state = record.states.first,
-            let signingKey = state.signingPrivateKey
-        else { throw SignalError.noSenderKey(keyID: nil) }
-        let key = state.chainKey.messageKey()
+        guard var record = try await store.senderKey(for: name), var state = record.states.first else {
+            throw SignalError.noSenderKey(keyID: nil)
+        }
+        guard let signingKey = try state.preparedSigningKey() else { throw SignalError.noSenderKey(keyID: nil) }
+        let (key, nextChain) = state.chainKey.advanced()
         let ciphertext = try signalCrypto { () throws(CryptoError) in try AESCBC.encrypt(plaintext, key: key.cipherKey, iv: key.iv) }
         let message = try SenderKeyMessage(
             keyID: state.keyID, iteration: key.iteration, ciphertext: ciphertext, signingKey: signingKey, random: random)
-        state.chainKey = state.chainKey.next()
+        state.chainKey = nextChain
         record.states[0] = state
         try await store.storeSenderKey(record, for: name)
         return message
@@ -65,7 +66,7 @@ public struct GroupCipher: Sendable {
             throw SignalError.noSenderKey(keyID: message.keyID)
         }
         var state = record.states[index]
-        guard message.hasValidSignature(from: state.signingPublicKey) else { throw SignalError.invalidSignature }
+        guard message.hasValidSignature(from: state.preparedVerifyingKey()) else { throw SignalError.invalidSignature }
         let key = try state.messageKey(for: message.iteration)
         let plaintext = try signalCrypto { () throws(CryptoError) in
             try AESCBC.decrypt(message.ciphertext, key: key.cipherKey, iv: key.iv)

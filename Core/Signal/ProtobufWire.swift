@@ -8,6 +8,12 @@ struct ProtoWriter {
 
     init() { bytes.reserveCapacity(128) }
 
+    /// A message behind a version byte (Signal's `0x33`), with room for `capacity` bytes in all.
+    init(versionByte: UInt8, capacity: Int) {
+        bytes.reserveCapacity(capacity)
+        bytes.append(versionByte)
+    }
+
     mutating func uint(_ field: Int, _ value: UInt64) {
         appendVarint(UInt64(field << 3))
         appendVarint(value)

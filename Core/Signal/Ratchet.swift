@@ -8,19 +8,37 @@ struct MessageKeys: Sendable, Equatable {
     let index: UInt32
 }
 
+/// The inputs both symmetric ratchets (1:1 chains and sender chains) HMAC their chain key with.
+enum ChainStep {
+    /// HMAC(chain key, 0x01) seeds the message keys.
+    static let messageKeySeed: [UInt8] = [0x01]
+    /// HMAC(chain key, 0x02) is the next chain key.
+    static let nextChainKey: [UInt8] = [0x02]
+}
+
 /// A symmetric-ratchet chain key: seed = HMAC(key, 0x01) for message keys, HMAC(key, 0x02) for the next key.
 struct ChainKey: Sendable, Equatable {
+    private static let messageKeysInfo = Array("WhisperMessageKeys".utf8)
+
     let key: [UInt8]
     let index: UInt32
 
-    func messageKeys() -> MessageKeys {
-        let seed = HMACSHA256.authenticate([0x01], key: key)
-        let derived = HKDFSHA256.derive(seed, info: "WhisperMessageKeys", count: 80)
+    func messageKeys() -> MessageKeys { messageKeys(seed: HMACSHA256.authenticate(ChainStep.messageKeySeed, key: key)) }
+
+    func next() -> ChainKey { ChainKey(key: HMACSHA256.authenticate(ChainStep.nextChainKey, key: key), index: index &+ 1) }
+
+    /// This step's message keys and the next chain key, preparing the HMAC key once for both.
+    func advanced() -> (keys: MessageKeys, next: ChainKey) {
+        let hmac = HMACSHA256Key(key)
+        let keys = messageKeys(seed: hmac.authenticate(ChainStep.messageKeySeed))
+        return (keys, ChainKey(key: hmac.authenticateLast(ChainStep.nextChainKey), index: index &+ 1))
+    }
+
+    private func messageKeys(seed: [UInt8]) -> MessageKeys {
+        let derived = HKDFSHA256.derive(seed, info: Self.messageKeysInfo, count: 80)
         return MessageKeys(
             cipherKey: Array(derived[0..<32]), macKey: Array(derived[32..<64]), iv: Array(derived[64..<80]), index: index)
     }
-
-    func next() -> ChainKey { ChainKey(key: HMACSHA256.authenticate([0x02], key: key), index: index &+ 1) }
 }
 
 /// The DH-ratchet step: HKDF(DH(ours, theirs), salt: root key, "WhisperRatchet", 64) -> new root || chain.

@@ -12,12 +12,25 @@ struct SenderChainKey: Sendable, Equatable {
     let iteration: UInt32
     let seed: [UInt8]
 
-    func messageKey() -> SenderMessageKey {
-        let derived = HKDFSHA256.derive(HMACSHA256.authenticate([0x01], key: seed), info: "WhisperGroup", count: 48)
-        return SenderMessageKey(iteration: iteration, iv: Array(derived[0..<16]), cipherKey: Array(derived[16..<48]))
+    private static let messageKeyInfo = Array("WhisperGroup".utf8)
+
+    func messageKey() -> SenderMessageKey { messageKey(from: HMACSHA256.authenticate(ChainStep.messageKeySeed, key: seed)) }
+
+    func next() -> SenderChainKey {
+        SenderChainKey(iteration: iteration &+ 1, seed: HMACSHA256.authenticate(ChainStep.nextChainKey, key: seed))
     }
 
-    func next() -> SenderChainKey { SenderChainKey(iteration: iteration &+ 1, seed: HMACSHA256.authenticate([0x02], key: seed)) }
+    /// This iteration's message key and the next chain key, preparing the HMAC key once for both.
+    func advanced() -> (key: SenderMessageKey, next: SenderChainKey) {
+        let hmac = HMACSHA256Key(seed)
+        let key = messageKey(from: hmac.authenticate(ChainStep.messageKeySeed))
+        return (key, SenderChainKey(iteration: iteration &+ 1, seed: hmac.authenticateLast(ChainStep.nextChainKey)))
+    }
+
+    private func messageKey(from keySeed: [UInt8]) -> SenderMessageKey {
+        let derived = HKDFSHA256.derive(keySeed, info: Self.messageKeyInfo, count: 48)
+        return SenderMessageKey(iteration: iteration, iv: Array(derived[0..<16]), cipherKey: Array(derived[16..<48]))
+    }
 }
 
 /// One sender key generation of one group sender (libsignal's `SenderKeyState`).
@@ -31,6 +44,35 @@ struct SenderKeyState: Sendable {
     /// Present only for our own sender keys.
     let signingPrivateKey: [UInt8]?
     var skippedKeys: [SenderMessageKey] = []
+    /// `signingPrivateKey` prepared for signing, kept from the first message signed with it
+    /// (not stored: a record restored from storage prepares it again).
+    private var signingKey: XEdDSASigningKey?
+    /// `signingPublicKey` in Edwards form, kept from the first message verified with it.
+    private var verifyingKey: XEdDSAVerifyingKey?
+
+    init(keyID: UInt32, chainKey: SenderChainKey, signingPublicKey: Curve25519PublicKey, signingPrivateKey: [UInt8]?) {
+        self.keyID = keyID
+        self.chainKey = chainKey
+        self.signingPublicKey = signingPublicKey
+        self.signingPrivateKey = signingPrivateKey
+    }
+
+    /// The key our messages are signed with; nil for other senders' keys.
+    mutating func preparedSigningKey() throws(SignalError) -> XEdDSASigningKey? {
+        if let signingKey { return signingKey }
+        guard let signingPrivateKey else { return nil }
+        let prepared = try signalCrypto { () throws(CryptoError) in try XEdDSASigningKey(privateKey: signingPrivateKey) }
+        signingKey = prepared
+        return prepared
+    }
+
+    /// The key this sender's messages are verified with.
+    mutating func preparedVerifyingKey() -> XEdDSAVerifyingKey {
+        if let verifyingKey { return verifyingKey }
+        let prepared = XEdDSAVerifyingKey(signingPublicKey)
+        verifyingKey = prepared
+        return prepared
+    }
 
     /// The key for `iteration`, advancing the chain and keeping skipped keys (bounded).
     mutating func messageKey(for iteration: UInt32) throws(SignalError) -> SenderMessageKey {
@@ -41,14 +83,14 @@ struct SenderKeyState: Sendable {
             return skippedKeys.remove(at: index)
         }
         guard iteration - chainKey.iteration <= Self.maxFutureMessages else { throw .tooFarInFuture(counter: iteration) }
-        var key = chainKey
-        while key.iteration < iteration {
-            skippedKeys.append(key.messageKey())
-            key = key.next()
+        var step = chainKey.advanced()
+        while step.key.iteration < iteration {
+            skippedKeys.append(step.key)
+            step = step.next.advanced()
         }
         if skippedKeys.count > Self.maxSkippedKeys { skippedKeys.removeFirst(skippedKeys.count - Self.maxSkippedKeys) }
-        chainKey = key.next()
-        return key.messageKey()
+        chainKey = step.next
+        return step.key
     }
 }
 

@@ -23,26 +23,26 @@ public struct SenderKeyMessage: Sendable, Equatable {
         self.serialized = serialized
     }
 
-    init(keyID: UInt32, iteration: UInt32, ciphertext: [UInt8], signingKey: [UInt8], random: RandomSource) throws(SignalError) {
-        var proto = ProtoWriter()
+    init(
+        keyID: UInt32, iteration: UInt32, ciphertext: [UInt8], signingKey: XEdDSASigningKey, random: RandomSource
+    ) throws(SignalError) {
+        var proto = ProtoWriter(versionByte: MessageVersion.byte, capacity: ciphertext.count + 16 + Self.signatureLength)
         proto.uint(1, keyID)
         proto.uint(2, iteration)
         proto.bytes(3, ciphertext)
-        let body = [MessageVersion.byte] + proto.bytes
+        var serialized = proto.bytes
         let nonce = random(64)
-        let signature = try signalCrypto { () throws(CryptoError) in
-            try XEdDSA.sign(privateKey: signingKey, message: body, random: nonce)
-        }
+        let signature = try signalCrypto { () throws(CryptoError) in try signingKey.signature(for: serialized, random: nonce) }
+        serialized += signature
         self.keyID = keyID
         self.iteration = iteration
         self.ciphertext = ciphertext
-        self.serialized = body + signature
+        self.serialized = serialized
     }
 
-    func hasValidSignature(from signingKey: Curve25519PublicKey) -> Bool {
-        XEdDSA.verify(
-            publicKey: signingKey.bytes, message: Array(serialized.dropLast(Self.signatureLength)),
-            signature: Array(serialized.suffix(Self.signatureLength)))
+    func hasValidSignature(from signingKey: XEdDSAVerifyingKey) -> Bool {
+        signingKey.isValidSignature(
+            Array(serialized.suffix(Self.signatureLength)), for: Array(serialized.dropLast(Self.signatureLength)))
     }
 }
 

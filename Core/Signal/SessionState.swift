@@ -37,12 +37,12 @@ struct SessionState: Sendable {
 
     /// Encrypts with the next sending message key and advances the chain.
     mutating func encrypt(_ plaintext: [UInt8]) throws(SignalError) -> CiphertextMessage {
-        let keys = senderChain.messageKeys()
+        let (keys, nextChain) = senderChain.advanced()
         let body = try signalCrypto { () throws(CryptoError) in try AESCBC.encrypt(plaintext, key: keys.cipherKey, iv: keys.iv) }
         let message = SignalMessage(
             ratchetKey: senderRatchet.publicKey, counter: senderChain.index, previousCounter: previousCounter,
             ciphertext: body, macKey: keys.macKey, senderIdentity: localIdentity, receiverIdentity: remoteIdentity)
-        senderChain = senderChain.next()
+        senderChain = nextChain
         guard let pendingPreKey else { return .whisper(message) }
         return .preKey(PreKeySignalMessage(
             registrationID: localRegistrationID, preKeyID: pendingPreKey.preKeyID,
@@ -91,15 +91,15 @@ struct SessionState: Sendable {
             return chain.skippedKeys.remove(at: skipped)
         }
         guard counter - chain.chainKey.index <= Self.maxFutureMessages else { throw .tooFarInFuture(counter: counter) }
-        var chainKey = chain.chainKey
-        while chainKey.index < counter {
-            chain.skippedKeys.append(chainKey.messageKeys())
-            chainKey = chainKey.next()
+        var step = chain.chainKey.advanced()
+        while step.keys.index < counter {
+            chain.skippedKeys.append(step.keys)
+            step = step.next.advanced()
         }
         if chain.skippedKeys.count > Self.maxSkippedKeysPerChain {
             chain.skippedKeys.removeFirst(chain.skippedKeys.count - Self.maxSkippedKeysPerChain)
         }
-        chain.chainKey = chainKey.next()
-        return chainKey.messageKeys()
+        chain.chainKey = step.next
+        return step.keys
     }
 }

@@ -43,32 +43,28 @@ public struct SignalMessage: Sendable, Equatable {
         ratchetKey: Curve25519PublicKey, counter: UInt32, previousCounter: UInt32, ciphertext: [UInt8],
         macKey: [UInt8], senderIdentity: Curve25519PublicKey, receiverIdentity: Curve25519PublicKey
     ) {
-        var proto = ProtoWriter()
+        // Version byte, ratchet key (2 + 33), two varints (up to 2 * 6), ciphertext (up to 1 + 5 + n), MAC.
+        var proto = ProtoWriter(versionByte: MessageVersion.byte, capacity: ciphertext.count + 64)
         proto.bytes(1, ratchetKey.serialized)
         proto.uint(2, counter)
         proto.uint(3, previousCounter)
         proto.bytes(4, ciphertext)
-        let body = [MessageVersion.byte] + proto.bytes
-        let mac = Self.mac(body, macKey: macKey, senderIdentity: senderIdentity, receiverIdentity: receiverIdentity)
+        var serialized = proto.bytes
+        let mac = HMACSHA256.authenticate(parts: [senderIdentity.serialized, receiverIdentity.serialized, serialized], key: macKey)
+        serialized += mac.prefix(Self.macLength)
         self.ratchetKey = ratchetKey
         self.counter = counter
         self.previousCounter = previousCounter
         self.ciphertext = ciphertext
-        self.serialized = body + mac
+        self.serialized = serialized
     }
 
-    /// Whether the trailing MAC is right for these keys (constant time).
+    /// Whether the trailing 8 bytes are the first 8 of HMAC-SHA256(macKey, senderIdentity ||
+    /// receiverIdentity || body), compared in constant time.
     func hasValidMAC(macKey: [UInt8], senderIdentity: Curve25519PublicKey, receiverIdentity: Curve25519PublicKey) -> Bool {
         HMACSHA256.verify(
             Array(serialized.suffix(Self.macLength)),
             parts: [senderIdentity.serialized, receiverIdentity.serialized, Array(serialized.dropLast(Self.macLength))],
             key: macKey)
-    }
-
-    /// First 8 bytes of HMAC-SHA256(macKey, senderIdentity || receiverIdentity || body).
-    private static func mac(
-        _ body: [UInt8], macKey: [UInt8], senderIdentity: Curve25519PublicKey, receiverIdentity: Curve25519PublicKey
-    ) -> [UInt8] {
-        Array(HMACSHA256.authenticate(parts: [senderIdentity.serialized, receiverIdentity.serialized, body], key: macKey).prefix(macLength))
     }
 }

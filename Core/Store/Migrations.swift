@@ -65,6 +65,36 @@ extension WagoDatabase {
                 t.primaryKey(["device", "groupID", "sender"])
             }
         }
+        // The linked-device identity of each session (DeviceStore.swift): one sealed record.
+        migrator.registerMigration("004_devices") { db in
+            try db.create(table: "device") { t in
+                t.primaryKey("session", .text)
+                t.column("sealedRecord", .blob).notNull()
+            }
+        }
+        // Webhook delivery: each session's body format and signing secret (sealed), and the
+        // outbox of events to post (WebhookOutbox.swift). A session's rows go with it.
+        migrator.registerMigration("005_webhook_outbox") { db in
+            try db.alter(table: "session") { t in
+                t.add(column: "webhookFormat", .text).notNull().defaults(to: "form")
+                t.add(column: "sealedWebhookSecret", .blob)
+            }
+            try db.create(table: "webhookOutbox") { t in
+                // Insertion order: the order of a session's deliveries.
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("id", .text).notNull().unique()
+                t.column("session", .text).notNull().references("session", column: "id", onDelete: .cascade)
+                t.column("type", .text).notNull()
+                t.column("payload", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("nextAttemptAt", .datetime).notNull()
+                t.column("state", .text).notNull()
+                t.column("lastError", .text).notNull()
+            }
+            // Finds the oldest pending row of each session without a scan.
+            try db.create(index: "webhookOutboxQueue", on: "webhookOutbox", columns: ["state", "session", "seq"])
+        }
         return migrator
     }
 }

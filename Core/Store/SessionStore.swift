@@ -9,6 +9,10 @@ public struct SessionRecord: Sendable, Equatable {
     public var token: String
     public var os: String
     public var webhookURL: String
+    public var webhookFormat: WebhookFormat
+    /// The key of the deliveries' `X-Hmac-Signature`, made when the webhook is first set;
+    /// empty before. Sealed at rest.
+    public var webhookSecret: String
     /// Event names from `/session/connect`'s `Subscribe`.
     public var subscribe: [String]
     /// The linked account's JID, empty until linked.
@@ -17,6 +21,7 @@ public struct SessionRecord: Sendable, Equatable {
 
     public init(
         id: String, name: String, token: String, os: String, webhookURL: String = "",
+        webhookFormat: WebhookFormat = .form, webhookSecret: String = "",
         subscribe: [String] = [], jid: String = "", createdAt: Date = Date()
     ) {
         self.id = id
@@ -24,6 +29,8 @@ public struct SessionRecord: Sendable, Equatable {
         self.token = token
         self.os = os
         self.webhookURL = webhookURL
+        self.webhookFormat = webhookFormat
+        self.webhookSecret = webhookSecret
         self.subscribe = subscribe
         self.jid = jid
         self.createdAt = createdAt
@@ -34,6 +41,7 @@ public struct SessionRecord: Sendable, Equatable {
 public struct SessionStore: Sendable {
     private let database: WagoDatabase
     private static let tokenContext = "session.token"
+    private static let webhookSecretContext = "session.webhookSecret"
 
     public init(database: WagoDatabase) {
         self.database = database
@@ -52,13 +60,16 @@ public struct SessionStore: Sendable {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO session (id, name, tokenIndex, sealedToken, os, webhookURL, subscribe, jid, createdAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO session (id, name, tokenIndex, sealedToken, os, webhookURL, webhookFormat,
+                        sealedWebhookSecret, subscribe, jid, createdAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     record.id, record.name, index,
                     try secrets.seal(Data(record.token.utf8), context: Self.tokenContext),
-                    record.os, record.webhookURL, Self.encode(record.subscribe), record.jid, record.createdAt,
+                    record.os, record.webhookURL, record.webhookFormat.rawValue,
+                    try sealWebhookSecret(record.webhookSecret),
+                    Self.encode(record.subscribe), record.jid, record.createdAt,
                 ])
         }
     }
@@ -70,16 +81,33 @@ public struct SessionStore: Sendable {
         }
     }
 
-    /// Deletes a session and everything stored for it.
+    /// Deletes a session and everything stored for it: plugin values, device keys, Signal state.
     public func delete(id: String) throws {
         try database.pool.write { db in
             try db.execute(sql: "DELETE FROM pluginValue WHERE session = ?", arguments: [id])
+            try DeviceStore.wipe(session: id, in: db)
             try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id])
         }
     }
 
-    public func setWebhookURL(_ url: String, id: String) throws {
-        try update(id: id, sql: "UPDATE session SET webhookURL = ? WHERE id = ?", url)
+    /// The session's webhook: where, in which format, and the signing secret.
+    public func setWebhook(url: String, format: WebhookFormat, secret: String, id: String) throws {
+        let sealedSecret = try sealWebhookSecret(secret)
+        try database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE session SET webhookURL = ?, webhookFormat = ?, sealedWebhookSecret = ? WHERE id = ?",
+                arguments: [url, format.rawValue, sealedSecret, id])
+            if db.changesCount == 0 { throw StoreError.notFound("session") }
+        }
+    }
+
+    /// The linked account's JID, or "" once logged out.
+    public func setJID(_ jid: String, id: String) throws {
+        try update(id: id, sql: "UPDATE session SET jid = ? WHERE id = ?", jid)
+    }
+
+    public func setSubscribe(_ events: [String], id: String) throws {
+        try update(id: id, sql: "UPDATE session SET subscribe = ? WHERE id = ?", Self.encode(events))
     }
 
     private func update(id: String, sql: String, _ value: String) throws {
@@ -89,12 +117,24 @@ public struct SessionStore: Sendable {
         }
     }
 
+    /// Nil (SQL NULL) for no secret.
+    private func sealWebhookSecret(_ secret: String) throws -> Data? {
+        secret.isEmpty ? nil : try database.secrets.seal(Data(secret.utf8), context: Self.webhookSecretContext)
+    }
+
     private func decode(_ row: Row) throws -> SessionRecord {
         let token = try database.secrets.open(row["sealedToken"], context: Self.tokenContext)
+        let format: String = row["webhookFormat"]
+        guard let webhookFormat = WebhookFormat(rawValue: format) else {
+            throw StoreError.corrupt("session with unknown webhookFormat \"\(format)\"")
+        }
+        let webhookSecret = try (row["sealedWebhookSecret"] as Data?).map {
+            String(decoding: try database.secrets.open($0, context: Self.webhookSecretContext), as: UTF8.self)
+        }
         return SessionRecord(
             id: row["id"], name: row["name"], token: String(decoding: token, as: UTF8.self), os: row["os"],
-            webhookURL: row["webhookURL"], subscribe: Self.decode(row["subscribe"]), jid: row["jid"],
-            createdAt: row["createdAt"])
+            webhookURL: row["webhookURL"], webhookFormat: webhookFormat, webhookSecret: webhookSecret ?? "",
+            subscribe: Self.decode(row["subscribe"]), jid: row["jid"], createdAt: row["createdAt"])
     }
 
     // Event names are plain words, so a comma list is unambiguous.

@@ -113,6 +113,17 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
         }
     }
 
+    /// Deletes every signed prekey but `kept` (after a rotation: the new one and the previous,
+    /// which messages already in flight may still use).
+    public func removeSignedPreKeys(keeping kept: Set<UInt32>) async throws {
+        try await database.pool.write { [device] db in
+            let ids = try UInt32.fetchAll(db, sql: "SELECT id FROM signalSignedPreKey WHERE device = ?", arguments: [device])
+            for id in ids where !kept.contains(id) {
+                try db.execute(sql: "DELETE FROM signalSignedPreKey WHERE device = ? AND id = ?", arguments: [device, id])
+            }
+        }
+    }
+
     public func signedPreKey(id: UInt32) async throws -> SignedPreKeyRecord? {
         try await sealedRecord(in: Table.signedPreKey, key: String(id), where: "id = ?", [id])
             .map { try SignedPreKeyRecord(serialized: $0) }
@@ -163,10 +174,13 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
 
     /// Deletes every Signal row of this device, in one transaction (when it is unlinked).
     public func deleteAll() async throws {
-        try await database.pool.write { [device] db in
-            for table in Table.all {
-                try db.execute(sql: "DELETE FROM \(table) WHERE device = ?", arguments: [device])
-            }
+        try await database.pool.write { [device] db in try Self.deleteAll(device: device, in: db) }
+    }
+
+    /// Deletes every Signal row of `device` inside the caller's transaction.
+    static func deleteAll(device: String, in db: Database) throws {
+        for table in Table.all {
+            try db.execute(sql: "DELETE FROM \(table) WHERE device = ?", arguments: [device])
         }
     }
 

@@ -101,6 +101,19 @@ final class StoredParty {
         #expect(try await party.store.preKeyCount() == 499)
     }
 
+    @Test func rotationPrunesAllButTheKeptSignedPreKeys() async throws {
+        let party = try StoredParty(name: "111")
+        let identity = Curve25519KeyPair.generate()
+        for id in UInt32(1)...4 {
+            try await party.store.storeSignedPreKey(try SignedPreKeyRecord.generate(id: id, identity: identity))
+        }
+        try await party.store.removeSignedPreKeys(keeping: [3, 4])
+        #expect(try await party.store.signedPreKey(id: 1) == nil)
+        #expect(try await party.store.signedPreKey(id: 2) == nil)
+        #expect(try await party.store.signedPreKey(id: 3) != nil)
+        #expect(try await party.store.signedPreKey(id: 4) != nil)
+    }
+
     @Test func preKeyConsumedByPreKeyMessageIsGone() async throws {
         let (alice, bob) = try await StoredParty.linkedPair()
         let message = try await alice.cipher(for: bob).encrypt(MessagePadding.pad(Array("hello".utf8)))

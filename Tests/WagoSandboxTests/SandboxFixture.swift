@@ -6,21 +6,39 @@ import WACrypto
 import WAProto
 import WASocket
 import WATransport
-import WagoSandbox
+@testable import WagoSandbox
 
 /// A sandbox in a fresh temporary data folder, on a free loopback port.
 struct SandboxFixture {
     let server: SandboxServer
     let directory: URL
 
-    init(adminToken: String? = nil, answersPings: Bool = true) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("wago-sandbox-\(UUID().uuidString)")
+    init(
+        adminToken: String? = SandboxFixture.adminToken, answersPings: Bool = true,
+        firstRefLifetime: Duration = .seconds(60), refRotation: Duration = .seconds(20),
+        directory: URL = FileManager.default.temporaryDirectory.appendingPathComponent("wago-sandbox-\(UUID().uuidString)")
+    ) throws {
+        self.directory = directory
         server = try SandboxServer(
             configuration: SandboxConfiguration(
                 port: 0, dataDirectory: directory, adminToken: adminToken, handshakeTimeout: .milliseconds(500),
-                hangUpDelay: .milliseconds(500),
-                answersPings: answersPings),
+                hangUpDelay: .milliseconds(500), firstRefLifetime: firstRefLifetime, refRotation: refRotation,
+                linkTimeout: .seconds(5), answersPings: answersPings),
             logger: Logger(label: "sandbox-test"))
+    }
+
+    static let adminToken = "test-admin-token"
+
+    /// Records `device` as linked to its phone number's account (created when missing), as if
+    /// the phone had linked it.
+    @discardableResult
+    func seed(_ device: TestDevice) async throws -> VirtualAccount {
+        let phone = device.jid.user
+        if await server.accounts.account(phone: phone) == nil {
+            _ = try await server.accounts.createAccount(phone: phone, pushName: "Seeded")
+        }
+        try await server.accounts.addCompanion(device.linkedDevice, phone: phone)
+        return try #require(await server.accounts.account(phone: phone))
     }
 
     /// Runs `body` against the running sandbox, then stops it and removes its folder.
@@ -35,7 +53,7 @@ struct TestDevice {
     let noiseKey = Curve25519KeyPair.generate()
     let identityKey = Curve25519KeyPair.generate()
     let signedPreKey = Curve25519KeyPair.generate()
-    let jid = JID(user: "15550001111", server: JID.userServer, device: 7)
+    var jid = JID(user: "15550001111", server: JID.userServer, device: 7)
 
     /// A registration; `signer` other than the identity key makes its prekey signature invalid.
     func registration(signedBy signer: Curve25519KeyPair? = nil) throws -> WAWa6_ClientPayload {
@@ -50,9 +68,15 @@ struct TestDevice {
         .login(username: UInt64(jid.user)!, device: UInt32(jid.device))
     }
 
-    var registryEntry: DeviceRegistry.Device {
-        DeviceRegistry.Device(
-            jid: jid, lid: JID(user: "99887766", server: JID.lidServer), noiseKey: noiseKey.publicKey.bytes)
+    /// This device as the sandbox stores a linked companion.
+    var linkedDevice: LinkedDevice {
+        let signature = (try? XEdDSA.sign(privateKey: identityKey.privateKey, message: signedPreKey.publicKey.serialized)) ?? []
+        let keys = PublishedKeys(
+            identity: Data(identityKey.publicKey.bytes), registrationID: 1234,
+            signedPreKey: .init(id: 1, publicKey: Data(signedPreKey.publicKey.bytes), signature: Data(signature)))
+        return LinkedDevice(
+            deviceID: jid.device, noiseKey: Data(noiseKey.publicKey.bytes), keys: keys, keyIndex: 1, name: "test",
+            platform: "unknown")
     }
 }
 
@@ -108,13 +132,14 @@ func withSocket<Result: Sendable>(
 }
 
 extension WhatsAppSocketSettings {
-    /// Settings that reach the sandbox, with fast keepalive and reconnects.
+    /// Settings that reach the sandbox, with fast keepalive and reconnects. The answer timeout
+    /// leaves room for a loaded CI machine; a silent server is still detected within seconds.
     static func sandbox(_ info: SandboxInfo, rootKey: [UInt8]? = nil) -> WhatsAppSocketSettings {
         WhatsAppSocketSettings(
             url: info.url, rootKey: rootKey ?? (try! Hex.bytes(info.rootPublicKey)),
             keepalive: KeepaliveSettings(
-                interval: .milliseconds(100) ... .milliseconds(200), responseTimeout: .milliseconds(300),
-                maxFailureTime: .seconds(1)),
+                interval: .milliseconds(100) ... .milliseconds(200), responseTimeout: .seconds(1),
+                maxFailureTime: .seconds(3)),
             reconnect: ReconnectBackoff(initialDelay: .milliseconds(50), maxDelay: .milliseconds(200)))
     }
 }

@@ -5,7 +5,7 @@ import WAProto
 import WACrypto
 import WASocket
 import WATransport
-import WagoSandbox
+@testable import WagoSandbox
 
 /// The gateway's WhatsAppSocket against the embedded sandbox over a real loopback WebSocket.
 @Suite(.timeLimit(.minutes(1)))
@@ -108,7 +108,7 @@ struct WhatsAppSocketSandboxTests {
         let device = TestDevice()
         let impostor = TestDevice()
         let fixture = try SandboxFixture()
-        await fixture.server.devices.add(device.registryEntry)
+        try await fixture.seed(device)
         try await fixture.run { info in
             let socket = makeSocket(info, device: impostor, payload: device.login)
             try await withSocket(socket) { log in
@@ -138,12 +138,12 @@ struct WhatsAppSocketSandboxTests {
     @Test func knownDeviceLogsInAndKeepaliveIsAnswered() async throws {
         let device = TestDevice()
         let fixture = try SandboxFixture()
-        await fixture.server.devices.add(device.registryEntry)
+        let account = try await fixture.seed(device)
         try await fixture.run { info in
             let socket = makeSocket(info, device: device, payload: device.login)
             try await withSocket(socket) { log in
                 let success = try await log.wait { $0.node(tagged: "success") }
-                #expect(success["lid"]?.jid == JID(user: "99887766", server: JID.lidServer, device: 7))
+                #expect(success["lid"]?.jid == JID(user: account.lid, server: JID.lidServer, device: 7))
                 let active = try await socket.sendIQ(
                     Node(
                         tag: "iq", attributes: ["to": .jid(JID(user: "", server: JID.userServer)), "type": "set", "xmlns": "passive"],
@@ -166,7 +166,7 @@ struct WhatsAppSocketSandboxTests {
     @Test func unansweredPingsDropTheConnectionAndReconnect() async throws {
         let device = TestDevice()
         let fixture = try SandboxFixture(answersPings: false)
-        await fixture.server.devices.add(device.registryEntry)
+        try await fixture.seed(device)
         try await fixture.run { info in
             let socket = makeSocket(info, device: device, payload: device.login)
             try await withSocket(socket) { log in
@@ -193,7 +193,7 @@ struct WhatsAppSocketSandboxTests {
     @Test func restartRequiredReconnectsAndLogsInAgain() async throws {
         let device = TestDevice()
         let fixture = try SandboxFixture()
-        await fixture.server.devices.add(device.registryEntry)
+        try await fixture.seed(device)
         try await fixture.run { info in
             let socket = makeSocket(info, device: device, payload: device.login)
             try await withSocket(socket) { log in
@@ -213,7 +213,7 @@ struct WhatsAppSocketSandboxTests {
     @Test func secondLoginReplacesTheFirst() async throws {
         let device = TestDevice()
         let fixture = try SandboxFixture()
-        await fixture.server.devices.add(device.registryEntry)
+        try await fixture.seed(device)
         try await fixture.run { info in
             let first = makeSocket(info, device: device, payload: device.login)
             try await withSocket(first) { firstLog in

@@ -27,7 +27,8 @@ struct FeatureCatalogTests {
         let coreServed: Set<RouteKey> = ServerRoutes.keys.union([
             RouteKey(.post, "/session/init"), RouteKey(.get, "/session/all"), RouteKey(.post, "/session/delete"),
             RouteKey(.post, "/session/scanned"), RouteKey(.get, "/session/status"), RouteKey(.post, "/webhook"),
-            RouteKey(.get, "/webhook"),
+            RouteKey(.get, "/webhook"), RouteKey(.post, "/session/connect"), RouteKey(.post, "/session/disconnect"),
+            RouteKey(.post, "/session/logout"), RouteKey(.get, "/session/qr"), RouteKey(.post, "/session/pair"),
         ])
         for route in routes {
             let owners = [pluginRoutes.contains(route), pendingCore.contains(route), coreServed.contains(route)]

@@ -2,6 +2,8 @@ import Foundation
 import HummingbirdTesting
 import Synchronization
 import Testing
+import WAClient
+import WATransport
 import WagoPluginABI
 import WagoStore
 @testable import WagoServer
@@ -97,8 +99,8 @@ struct PluginHostTests {
             let reply = try await client.call(.post, "/group/create", token: "x", json: "{}")
             #expect(reply.status == .notImplemented)
             #expect(reply.error == "feature \"groups\" is not enabled on this server: no groups plugin is loaded")
-            let linking = try await client.call(.post, "/session/connect", json: "{}")
-            #expect(linking.status == .notImplemented)
+            let license = try await client.call(.post, "/server/license", admin: TestGateway.adminToken, json: "{}")
+            #expect(license.status == .notImplemented)
         }
     }
 
@@ -138,7 +140,7 @@ struct PluginHostTests {
     }
 
     @Test("host storage is scoped per plugin and session; WhatsApp services say not connected")
-    func hostServices() throws {
+    func hostServices() async throws {
         let services = try Self.services()
         try services.sessions.create(.init(id: "s1", name: "one", token: "t1", os: "x"))
         let first = HostAPI.makeTable(for: PluginContext(plugin: "first", services: services)).pointee
@@ -166,6 +168,11 @@ struct PluginHostTests {
                     }, context)
                 }
             }
+            // WhatsApp services complete from a task, not before the call returns.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while result.value.withLock({ $0 }) == nil, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             let (status, message) = try #require(result.value.withLock { $0 })
             #expect(status == expected)
             #expect(!message.isEmpty)
@@ -180,9 +187,14 @@ struct PluginHostTests {
         let directory = TestGateway.temporaryDirectory()
         let secrets = SecretBox(masterKey: .init(size: .bits256))
         let database = try WagoDatabase(dataDirectory: directory, secrets: secrets)
+        let sessions = try SessionRegistry(store: SessionStore(database: database), secrets: secrets)
+        let events = EventBus()
+        let clients = SessionClients(
+            database: database, sessions: sessions, events: events,
+            configuration: ClientConfiguration(socket: WhatsAppSocketSettings()), logger: .init(label: "test"))
         return PluginServices(
-            sessions: try SessionRegistry(store: SessionStore(database: database), secrets: secrets),
-            values: PluginValueStore(database: database), events: EventBus(), logger: .init(label: "test"))
+            sessions: sessions, clients: clients, values: PluginValueStore(database: database), events: events,
+            logger: .init(label: "test"))
     }
 
     static func read(_ api: wago_host_api, session: String, key: String) -> String? {

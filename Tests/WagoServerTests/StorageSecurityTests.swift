@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+import WACrypto
 import WagoStore
 @testable import WagoServer
 
@@ -55,6 +56,27 @@ struct StorageSecurityTests {
         }
         try Data(repeating: 7, count: 32).write(to: gateway.dataDirectory.appendingPathComponent("secret.key"))
         #expect(throws: (any Error).self) { try gateway.restarted() }
+    }
+
+    @Test("deleting a session deletes its device keys and Signal state, and nothing of another session")
+    func deleteWipesDevice() async throws {
+        let directory = TestGateway.temporaryDirectory()
+        let secrets = SecretBox(masterKey: SymmetricKey(size: .bits256))
+        let database = try WagoDatabase(dataDirectory: directory, secrets: secrets)
+        let sessions = SessionStore(database: database)
+        let devices = DeviceStore(database: database)
+        for id in ["a", "b"] {
+            try sessions.insert(SessionRecord(id: id, name: id, token: "token-\(id)", os: "WaGo"))
+            let record = DeviceRecord(noisePrivateKey: Array(repeating: 1, count: 32), advSecret: [2], signedPreKeyID: 1)
+            try devices.save(record, session: id)
+            try await SignalStore(database: database, device: id).saveLocalIdentity(.generate(), registrationID: 7)
+        }
+        #expect(try devices.device(session: "a")?.signedPreKeyID == 1)
+        try sessions.delete(id: "a")
+        #expect(try devices.device(session: "a") == nil)
+        await #expect(throws: StoreError.self) { try await SignalStore(database: database, device: "a").localIdentity() }
+        #expect(try devices.device(session: "b") != nil, "the other session keeps its device")
+        #expect(try await SignalStore(database: database, device: "b").localRegistrationID() == 7)
     }
 
     @Test("constant-time comparison agrees with ==")

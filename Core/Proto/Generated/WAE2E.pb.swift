@@ -10878,6 +10878,21 @@ nonisolated extension WAE2E_ButtonsMessage: SwiftProtobuf.Message, SwiftProtobuf
       // allocates stack space for every if/case branch local when no optimizations
       // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
       // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._contentText {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 6)
+      } }()
+      try { if let v = _storage._footerText {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 7)
+      } }()
+      try { if let v = _storage._contextInfo {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
+      if !_storage._buttons.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._buttons, fieldNumber: 9)
+      }
+      try { if let v = _storage._headerType {
+        try visitor.visitSingularEnumField(value: v, fieldNumber: 10)
+      } }()
       switch _storage._header {
       case .text?: try {
         guard case .text(let v)? = _storage._header else { preconditionFailure() }
@@ -10901,21 +10916,6 @@ nonisolated extension WAE2E_ButtonsMessage: SwiftProtobuf.Message, SwiftProtobuf
       }()
       case nil: break
       }
-      try { if let v = _storage._contentText {
-        try visitor.visitSingularStringField(value: v, fieldNumber: 6)
-      } }()
-      try { if let v = _storage._footerText {
-        try visitor.visitSingularStringField(value: v, fieldNumber: 7)
-      } }()
-      try { if let v = _storage._contextInfo {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
-      } }()
-      if !_storage._buttons.isEmpty {
-        try visitor.visitRepeatedMessageField(value: _storage._buttons, fieldNumber: 9)
-      }
-      try { if let v = _storage._headerType {
-        try visitor.visitSingularEnumField(value: v, fieldNumber: 10)
-      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -11104,14 +11104,14 @@ nonisolated extension WAE2E_ButtonsResponseMessage: SwiftProtobuf.Message, Swift
     try { if let v = self._selectedButtonID {
       try visitor.visitSingularStringField(value: v, fieldNumber: 1)
     } }()
-    try { if case .selectedDisplayText(let v)? = self.response {
-      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
-    } }()
     try { if let v = self._contextInfo {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
     try { if let v = self._type {
       try visitor.visitSingularEnumField(value: v, fieldNumber: 4)
+    } }()
+    try { if case .selectedDisplayText(let v)? = self.response {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
     } }()
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -11422,20 +11422,20 @@ nonisolated extension WAE2E_TemplateMessage: SwiftProtobuf.Message, SwiftProtobu
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
     // https://github.com/apple/swift-protobuf/issues/1182
-    try { if case .hydratedFourRowTemplate(let v)? = self.format {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-    } }()
     try { if let v = self._contextInfo {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
     try { if let v = self._hydratedTemplate {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
-    try { if case .interactiveMessageTemplate(let v)? = self.format {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
-    } }()
     try { if let v = self._templateID {
       try visitor.visitSingularStringField(value: v, fieldNumber: 9)
+    } }()
+    try { if case .hydratedFourRowTemplate(let v)? = self.format {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try { if case .interactiveMessageTemplate(let v)? = self.format {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
     } }()
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -11572,6 +11572,21 @@ nonisolated extension WAE2E_TemplateMessage.HydratedFourRowTemplate: SwiftProtob
       // allocates stack space for every if/case branch local when no optimizations
       // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
       // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._hydratedContentText {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 6)
+      } }()
+      try { if let v = _storage._hydratedFooterText {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 7)
+      } }()
+      if !_storage._hydratedButtons.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._hydratedButtons, fieldNumber: 8)
+      }
+      try { if let v = _storage._templateID {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 9)
+      } }()
+      try { if let v = _storage._maskLinkedDevices {
+        try visitor.visitSingularBoolField(value: v, fieldNumber: 10)
+      } }()
       switch _storage._title {
       case .documentMessage?: try {
         guard case .documentMessage(let v)? = _storage._title else { preconditionFailure() }
@@ -11595,21 +11610,6 @@ nonisolated extension WAE2E_TemplateMessage.HydratedFourRowTemplate: SwiftProtob
       }()
       case nil: break
       }
-      try { if let v = _storage._hydratedContentText {
-        try visitor.visitSingularStringField(value: v, fieldNumber: 6)
-      } }()
-      try { if let v = _storage._hydratedFooterText {
-        try visitor.visitSingularStringField(value: v, fieldNumber: 7)
-      } }()
-      if !_storage._hydratedButtons.isEmpty {
-        try visitor.visitRepeatedMessageField(value: _storage._hydratedButtons, fieldNumber: 8)
-      }
-      try { if let v = _storage._templateID {
-        try visitor.visitSingularStringField(value: v, fieldNumber: 9)
-      } }()
-      try { if let v = _storage._maskLinkedDevices {
-        try visitor.visitSingularBoolField(value: v, fieldNumber: 10)
-      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -11694,6 +11694,9 @@ nonisolated extension WAE2E_HydratedTemplateButton: SwiftProtobuf.Message, Swift
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
     // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._index {
+      try visitor.visitSingularUInt32Field(value: v, fieldNumber: 4)
+    } }()
     switch self.hydratedButton {
     case .quickReplyButton?: try {
       guard case .quickReplyButton(let v)? = self.hydratedButton else { preconditionFailure() }
@@ -11709,9 +11712,6 @@ nonisolated extension WAE2E_HydratedTemplateButton: SwiftProtobuf.Message, Swift
     }()
     case nil: break
     }
-    try { if let v = self._index {
-      try visitor.visitSingularUInt32Field(value: v, fieldNumber: 4)
-    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -12002,6 +12002,9 @@ nonisolated extension WAE2E_InteractiveMessage: SwiftProtobuf.Message, SwiftProt
       try { if let v = _storage._footer {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
       } }()
+      try { if let v = _storage._contextInfo {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+      } }()
       switch _storage._interactiveMessage {
       case .nativeFlowMessage?: try {
         guard case .nativeFlowMessage(let v)? = _storage._interactiveMessage else { preconditionFailure() }
@@ -12013,9 +12016,6 @@ nonisolated extension WAE2E_InteractiveMessage: SwiftProtobuf.Message, SwiftProt
       }()
       case nil: break
       }
-      try { if let v = _storage._contextInfo {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
-      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -12128,6 +12128,9 @@ nonisolated extension WAE2E_InteractiveMessage.Header: SwiftProtobuf.Message, Sw
     try { if let v = self._subtitle {
       try visitor.visitSingularStringField(value: v, fieldNumber: 2)
     } }()
+    try { if let v = self._hasMediaAttachment_p {
+      try visitor.visitSingularBoolField(value: v, fieldNumber: 5)
+    } }()
     switch self.media {
     case .documentMessage?: try {
       guard case .documentMessage(let v)? = self.media else { preconditionFailure() }
@@ -12139,9 +12142,6 @@ nonisolated extension WAE2E_InteractiveMessage.Header: SwiftProtobuf.Message, Sw
     }()
     default: break
     }
-    try { if let v = self._hasMediaAttachment_p {
-      try visitor.visitSingularBoolField(value: v, fieldNumber: 5)
-    } }()
     switch self.media {
     case .jpegthumbnail?: try {
       guard case .jpegthumbnail(let v)? = self.media else { preconditionFailure() }
@@ -12398,11 +12398,11 @@ nonisolated extension WAE2E_InteractiveResponseMessage: SwiftProtobuf.Message, S
     try { if let v = self._body {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
     } }()
-    try { if case .nativeFlowResponseMessage(let v)? = self.interactiveResponseMessage {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-    } }()
     try { if let v = self._contextInfo {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+    } }()
+    try { if case .nativeFlowResponseMessage(let v)? = self.interactiveResponseMessage {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
     } }()
     try unknownFields.traverse(visitor: &visitor)
   }

@@ -52,11 +52,37 @@ struct JSONBody: Sendable {
         return value
     }
 
+    /// An optional boolean field; throws when present with another type.
+    func bool(_ name: String) throws -> Bool? {
+        switch fields[name] {
+        case nil, is NSNull: return nil
+        case let value as Bool: return value
+        default: throw APIError.badRequest("\(name) must be true or false")
+        }
+    }
+
+    /// An optional list of strings, given as a JSON array or as one comma-separated string.
+    func stringList(_ name: String) throws -> [String]? {
+        switch fields[name] {
+        case nil, is NSNull: return nil
+        case let value as String:
+            return value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case let values as [any Sendable]:
+            return try values.map { value in
+                guard let string = value as? String else { throw APIError.badRequest("\(name) must be a list of strings") }
+                return string
+            }
+        default: throw APIError.badRequest("\(name) must be a list of strings")
+        }
+    }
+
     // JSONSerialization's values are immutable Foundation objects; carrying them as Sendable
     // is safe because nothing mutates them after parsing.
     private static func sendable(_ value: Any) -> any Sendable {
         switch value {
         case let value as String: value
+        // Foundation marks JSON booleans with the C type "c"; other numbers are not booleans.
+        case let value as NSNumber where String(cString: value.objCType) == "c": value.boolValue
         case let value as NSNumber: value.doubleValue
         case let value as [Any]: value.map(sendable)
         case let value as [String: Any]: value.mapValues(sendable)

@@ -70,9 +70,6 @@ enum FeatureCatalog {
 
     /// Core routes of the reference that this build does not serve yet, with the reason.
     static let pendingCoreRoutes: [(HTTPRequest.Method, String, String)] = [
-        (.post, "/session/connect", "device linking"), (.post, "/session/disconnect", "device linking"),
-        (.post, "/session/logout", "device linking"), (.get, "/session/qr", "device linking"),
-        (.post, "/session/pair", "device linking"),
         (.post, "/server/license", "licensing, which this open-source server has none of"),
         (.get, "/server/update", "self-update, which deployments do through their package manager"),
     ]

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import Logging
+import WABinary
+import WAClient
 import WagoPluginABI
 import WagoStore
 
@@ -28,15 +30,47 @@ enum HostAPI {
             HostAPI.answer(responder, status) { .raw(status: $0, contentType: contentType.string, body: body.array) }
         }
 
-        api.send_message = { host, session, _, _, _, done, context in
-            HostAPI.unavailable(host, session, done, context)
+        api.send_message = { host, session, chat, message, options, done, context in
+            let (chat, message, options) = (chat.string, message.string, options.string)
+            HostAPI.withClient(host, session, done, context) { client throws(HostServiceError) in
+                let request = try MessageRequest(chat: chat, message: message, options: options)
+                let sent: WhatsAppClient.SentMessage
+                do {
+                    sent = try await client.send(request.message, to: request.chat, id: request.id)
+                } catch {
+                    throw HostServiceError(error)
+                }
+                return Array(#"{"ID":"\#(sent.id)","Timestamp":\#(Int(sent.timestamp.timeIntervalSince1970))}"#.utf8)
+            }
         }
-        api.send_iq = { host, session, _, _, done, context in HostAPI.unavailable(host, session, done, context) }
-        api.send_node = { host, session, _, done, context in HostAPI.unavailable(host, session, done, context) }
-        api.upload_media = { host, session, _, _, done, context in HostAPI.unavailable(host, session, done, context) }
-        api.download_media = { host, session, _, done, context in HostAPI.unavailable(host, session, done, context) }
-        api.apply_app_state = { host, session, _, done, context in HostAPI.unavailable(host, session, done, context) }
-        api.resolve_users = { host, session, _, done, context in HostAPI.unavailable(host, session, done, context) }
+        api.send_iq = { host, session, node, timeout, done, context in
+            let node = node.string
+            HostAPI.withClient(host, session, done, context) { client throws(HostServiceError) in
+                let iq = try HostAPI.node(node)
+                do {
+                    let answer = try await client.sendIQ(iq, timeout: .milliseconds(timeout == 0 ? 75_000 : Int(timeout)))
+                    return Array(answer.jsonData())
+                } catch {
+                    throw HostServiceError(error)
+                }
+            }
+        }
+        api.send_node = { host, session, node, done, context in
+            let node = node.string
+            HostAPI.withClient(host, session, done, context) { client throws(HostServiceError) in
+                let stanza = try HostAPI.node(node)
+                do {
+                    try await client.sendNode(stanza)
+                } catch {
+                    throw HostServiceError(error)
+                }
+                return Array("{}".utf8)
+            }
+        }
+        api.upload_media = { _, _, _, _, done, context in HostAPI.unsupported(done, context) }
+        api.download_media = { _, _, _, done, context in HostAPI.unsupported(done, context) }
+        api.apply_app_state = { _, _, _, done, context in HostAPI.unsupported(done, context) }
+        api.resolve_users = { _, _, _, done, context in HostAPI.unsupported(done, context) }
 
         api.emit_event = { host, session, type, json in
             guard let plugin = PluginContext.from(host) else { return wago_status(WAGO_ERR_INVALID_ARGUMENT) }
@@ -86,12 +120,43 @@ enum HostAPI {
         return responders.answer(responder, with: reply(HTTPResponse.Status(code: Int(status))))
     }
 
-    private static func unavailable(
-        _ host: OpaquePointer?, _ session: wago_str, _ done: wago_completion?, _ context: UnsafeMutableRawPointer?
+    /// Runs a WhatsApp service for a plugin on the session's logged-in client and completes
+    /// with its result, or with the status and message of its failure.
+    private static func withClient(
+        _ host: OpaquePointer?, _ session: wago_str, _ done: wago_completion?, _ context: UnsafeMutableRawPointer?,
+        _ service: @escaping @Sendable (WhatsAppClient) async throws(HostServiceError) -> [UInt8]
     ) {
-        let (status, message) = PluginContext.from(host)?.whatsAppUnavailable(session: session.string)
-            ?? (wago_status(WAGO_ERR_INVALID_ARGUMENT), "invalid host handle")
-        withBorrowedBytes(Array(message.utf8)) { done?(context, status, $0) }
+        guard let plugin = PluginContext.from(host) else {
+            withBorrowedBytes(Array("invalid host handle".utf8)) { done?(context, wago_status(WAGO_ERR_INVALID_ARGUMENT), $0) }
+            return
+        }
+        let session = session.string
+        // The context pointer is the plugin's; it promises it stays valid until `done` runs.
+        let completion = Completion(done: done, context: context)
+        Task {
+            do throws(HostServiceError) {
+                let result = try await service(try await plugin.loggedInClient(session: session))
+                completion.finish(wago_status(WAGO_OK), result)
+            } catch {
+                completion.finish(error.status, Array(error.message.utf8))
+            }
+        }
+    }
+
+    /// A node from a plugin's JSON form.
+    private static func node(_ json: String) throws(HostServiceError) -> Node {
+        do {
+            return try Node(json: Data(json.utf8))
+        } catch {
+            throw HostServiceError(WAGO_ERR_INVALID_ARGUMENT, "node_json is not a node: \(error)")
+        }
+    }
+
+    /// The services this host does not offer yet (media, app state, user lookups).
+    private static func unsupported(_ done: wago_completion?, _ context: UnsafeMutableRawPointer?) {
+        withBorrowedBytes(Array("this host does not offer this service yet".utf8)) {
+            done?(context, wago_status(WAGO_ERR_UNSUPPORTED), $0)
+        }
     }
 
     private static func storage(_ host: OpaquePointer?, _ body: (PluginContext) throws -> wago_status) -> wago_status {
@@ -102,5 +167,16 @@ enum HostAPI {
             plugin.services.logger.error("plugin storage failed", metadata: ["plugin": .string(plugin.plugin), "error": "\(error)"])
             return wago_status(WAGO_ERR_INTERNAL)
         }
+    }
+}
+
+/// A plugin's completion callback and its context, carried to the task that finishes the call.
+/// Unchecked: the ABI has the plugin keep `context` valid until `done` runs, on any thread.
+private struct Completion: @unchecked Sendable {
+    let done: wago_completion?
+    let context: UnsafeMutableRawPointer?
+
+    func finish(_ status: wago_status, _ result: [UInt8]) {
+        withBorrowedBytes(result) { done?(context, status, $0) }
     }
 }

@@ -1,11 +1,13 @@
 import Foundation
 import Logging
+import WAClient
 import WagoPluginABI
 import WagoStore
 
 /// What the host table's functions reach: shared by every plugin.
 struct PluginServices: Sendable {
     let sessions: SessionRegistry
+    let clients: SessionClients
     let values: PluginValueStore
     let events: EventBus
     let logger: Logger
@@ -27,17 +29,19 @@ final class PluginContext: Sendable {
         host.map { Unmanaged<PluginContext>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
     }
 
-    /// The WhatsApp services of the host table. A session reaches WhatsApp once device
-    /// linking gives it a connected client; until then every call answers NOT_CONNECTED, or
-    /// NOT_FOUND for an id that names no session.
-    func whatsAppUnavailable(session: String) -> (wago_status, String) {
+    /// The session's logged-in client, for the host table's WhatsApp services.
+    /// - Throws: `HostServiceError` NOT_FOUND for an id that names no session, NOT_CONNECTED
+    ///   while the session has no logged-in client.
+    func loggedInClient(session: String) async throws(HostServiceError) -> WhatsAppClient {
         guard let record = services.sessions.session(id: session) else {
-            return (wago_status(WAGO_ERR_NOT_FOUND), "no session with id \"\(session)\"")
+            throw HostServiceError(WAGO_ERR_NOT_FOUND, "no session with id \"\(session)\"")
         }
-        return (
-            wago_status(WAGO_ERR_NOT_CONNECTED),
-            "session \"\(record.name)\" is not connected to WhatsApp; call POST /session/connect"
-        )
+        guard let client = await services.clients.client(of: record), await client.status.loggedIn else {
+            throw HostServiceError(
+                WAGO_ERR_NOT_CONNECTED,
+                "session \"\(record.name)\" is not connected to WhatsApp; call POST /session/connect")
+        }
+        return client
     }
 
     func log(level: Int32, message: String) {

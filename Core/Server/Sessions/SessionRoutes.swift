@@ -1,21 +1,26 @@
 import Foundation
 import Hummingbird
+import WABinary
+import WAClient
 import WagoStore
 
 /// `/session/*` routes of the core that exist before device linking: token rows and status.
 struct SessionRoutes {
     let sessions: SessionRegistry
+    let clients: SessionClients
     let bodyLimit: Int
+    /// How long deleting a linked session may wait to log it out first.
+    var logoutTimeout: Duration = .seconds(10)
 
     func register(on routes: inout CoreRouteTable) {
         routes.add(.post, "/session/init", auth: .admin) { request, context, _ in
             try await initSession(JSONBody.read(request, context: context, limit: bodyLimit))
         }
         routes.add(.get, "/session/all", auth: .admin) { _, _, _ in
-            try Envelope.success(sessions.all.map(SessionSummary.init))
+            try await Envelope.success(summaries(of: sessions.all))
         }
         routes.add(.post, "/session/scanned", auth: .admin) { _, _, _ in
-            try Envelope.success(sessions.all.filter { !$0.jid.isEmpty }.map(SessionSummary.init))
+            try await Envelope.success(summaries(of: sessions.all.filter { !$0.jid.isEmpty }))
         }
         // The admin names the session to delete with its `token` header.
         routes.add(.post, "/session/delete", auth: .admin) { request, _, _ in
@@ -25,6 +30,16 @@ struct SessionRoutes {
             guard let target = sessions.authenticate(token: token) else {
                 throw APIError.notFound("no session has this token")
             }
+            // Unlink from WhatsApp first, so the phone does not keep a dead companion.
+            if !target.jid.isEmpty {
+                do {
+                    try await clients.logOut(target, timeout: logoutTimeout)
+                } catch {
+                    throw APIError.internalError(
+                        "could not log the session out of WhatsApp before deleting it: \(error)")
+                }
+            }
+            await clients.stop(target)
             do {
                 try sessions.delete(target)
             } catch {
@@ -33,8 +48,16 @@ struct SessionRoutes {
             return try Envelope.success(["details": "session deleted", "name": target.name])
         }
         routes.add(.get, "/session/status", auth: .session) { _, _, caller in
-            try Envelope.success(SessionStatus(caller.session))
+            try await Envelope.success(SessionStatus(caller.session, clients.status(of: caller.session)))
         }
+    }
+
+    private func summaries(of records: [SessionRecord]) async -> [SessionSummary] {
+        var summaries: [SessionSummary] = []
+        for record in records {
+            summaries.append(SessionSummary(record, await clients.status(of: record)))
+        }
+        return summaries
     }
 
     private func initSession(_ body: JSONBody) throws -> Response {
@@ -74,7 +97,7 @@ struct SessionSummary: Encodable {
     var connected: Bool
     var loggedIn: Bool
 
-    init(_ record: SessionRecord) {
+    init(_ record: SessionRecord, _ status: ClientStatus?) {
         id = record.id
         name = record.name
         token = record.token
@@ -82,9 +105,8 @@ struct SessionSummary: Encodable {
         webhook = record.webhookURL
         jid = record.jid
         events = record.subscribe.joined(separator: ",")
-        // No WhatsApp client runs yet: device linking arrives with the session lifecycle.
-        connected = false
-        loggedIn = false
+        connected = status?.connected ?? false
+        loggedIn = status?.loggedIn ?? false
     }
 }
 
@@ -93,12 +115,14 @@ struct SessionStatus: Encodable {
     var Connected: Bool
     var LoggedIn: Bool
     var Jid: String
+    var LID: String
     var Events: String
 
-    init(_ record: SessionRecord) {
-        Connected = false
-        LoggedIn = false
-        Jid = record.jid
+    init(_ record: SessionRecord, _ status: ClientStatus?) {
+        Connected = status?.connected ?? false
+        LoggedIn = status?.loggedIn ?? false
+        Jid = status?.jid?.description ?? record.jid
+        LID = status?.lid?.description ?? ""
         Events = record.subscribe.joined(separator: ",")
     }
 }

@@ -29,6 +29,12 @@ public struct OutboundURLPolicy: Sendable {
         return url
     }
 
+    /// Why the server may not connect to `address` (the IP a URL's host just resolved to),
+    /// or nil when it may.
+    func refusal(connectingTo address: String) -> String? {
+        allowPrivateAddresses ? nil : Self.privateReason(host: address)
+    }
+
     /// Why `host` is not a public destination, or nil when it may be.
     static func privateReason(host: String) -> String? {
         let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]."))

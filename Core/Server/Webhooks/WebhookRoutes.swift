@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import WagoStore
 
-/// `POST /webhook` and `GET /webhook`: the session's webhook URL and its event subscription.
+/// `POST /webhook` and `GET /webhook`: the session's webhook URL, its body format and signing
+/// secret, and its event subscription.
 struct WebhookRoutes {
     let sessions: SessionRegistry
     let urlPolicy: OutboundURLPolicy
@@ -13,20 +14,40 @@ struct WebhookRoutes {
             let record = try caller.session
             let body = try await JSONBody.read(request, context: context, limit: bodyLimit)
             let url = try urlPolicy.validate(body.requiredString("WebhookURL"), field: "WebhookURL").absoluteString
+            let format = try body.string("Format").map(Self.format) ?? record.webhookFormat
+            // The secret is made once and kept when the URL or format changes, so receivers
+            // need not be reconfigured.
+            let secret = record.webhookSecret.isEmpty ? SessionRoutes.generateToken() : record.webhookSecret
             let updated = try sessions.update(record) { store, record in
-                try store.setWebhookURL(url, id: record.id)
+                try store.setWebhook(url: url, format: format, secret: secret, id: record.id)
                 record.webhookURL = url
+                record.webhookFormat = format
+                record.webhookSecret = secret
             }
             return try Envelope.success(["webhook": updated.webhookURL])
         }
         routes.add(.get, "/webhook", auth: .session) { _, _, caller in
             let record = try caller.session
-            return try Envelope.success(WebhookSettings(webhook: record.webhookURL, subscribe: record.subscribe))
+            return try Envelope.success(
+                WebhookSettings(
+                    webhook: record.webhookURL, subscribe: record.subscribe, Format: record.webhookFormat.rawValue,
+                    Secret: record.webhookSecret))
         }
+    }
+
+    private static func format(_ text: String) throws -> WebhookFormat {
+        guard let format = WebhookFormat(rawValue: text.lowercased()) else {
+            throw APIError.badRequest("Format must be \"form\" or \"json\", not \"\(text)\"")
+        }
+        return format
     }
 }
 
+/// `GET /webhook`: WaGo's `webhook` and `subscribe`, plus the delivery format and the key of
+/// the `X-Hmac-Signature` header.
 struct WebhookSettings: Encodable {
     var webhook: String
     var subscribe: [String]
+    var Format: String
+    var Secret: String
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+import WAClient
 @testable import WagoServer
 
 /// A gateway on a fresh data folder, for one test.
@@ -14,14 +15,18 @@ struct TestGateway {
     let gateway: Gateway
 
     init(plugins: [String] = [], enabled: Set<String>? = nil, dataDirectory: URL? = nil,
-         timeout: Duration = .seconds(120)) throws {
+         timeout: Duration = .seconds(120), whatsApp: ClientConfiguration? = nil,
+         extraRoutes: (Router<BasicRequestContext>) -> Void = { _ in }) throws {
         self.dataDirectory = dataDirectory ?? Self.temporaryDirectory()
         var logger = Logger(label: "wago.test")
         logger.logLevel = .critical
-        let settings = GatewaySettings(
+        var settings = GatewaySettings(
             adminToken: Self.adminToken, dataDirectory: self.dataDirectory,
             pluginsDirectory: self.dataDirectory, enabledPlugins: enabled, pluginReplyTimeout: timeout)
-        gateway = try Gateway(settings: settings, logger: logger, pluginFiles: try Self.privateCopies(plugins, in: self.dataDirectory))
+        if let whatsApp { settings.whatsApp = whatsApp }
+        gateway = try Gateway(
+            settings: settings, logger: logger, pluginFiles: try Self.privateCopies(plugins, in: self.dataDirectory),
+            extraRoutes: extraRoutes)
     }
 
     /// The same data folder opened again, as after a restart.

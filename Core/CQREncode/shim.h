@@ -1,0 +1,2 @@
+// libqrencode, for the QR code of /session/qr (WagoQRCode).
+#include <qrencode.h>

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import WABinary
+import WACrypto
+import WASignal
+import WATransport
+import WagoStore
+
+/// One-time prekeys kept stocked on the server, and the signed prekey kept fresh, so peers
+/// can always start sessions with this device.
+extension WhatsAppClient {
+    /// After login: top up one-time prekeys and rotate an old signed prekey.
+    func maintainPreKeys() async throws {
+        let answer = try await socket.sendIQ(Self.encryptIQ(type: "get", [Node(tag: "count")]))
+        try ClientError.check(answer)
+        let onServer = answer.child(tagged: "count")?["value"].flatMap { Int($0.description) } ?? 0
+        if onServer < configuration.preKeys.minimumOnServer {
+            try await uploadPreKeys()
+        }
+        let age = Date().timeIntervalSince(device.signedPreKeyCreatedAt)
+        if age >= Double(configuration.preKeys.signedPreKeyLifetime.components.seconds) {
+            try await rotateSignedPreKey()
+        }
+    }
+
+    /// Generates `uploadCount` prekeys, stores them (before the server can hand them out), and
+    /// uploads them with our identity and signed prekey.
+    func uploadPreKeys() async throws {
+        let preKeys = PreKeyRecord.generate(firstID: device.nextPreKeyID, count: configuration.preKeys.uploadCount)
+        try await signal.storePreKeys(preKeys)
+        device.nextPreKeyID = (preKeys.last?.id ?? device.nextPreKeyID) % PreKeyRecord.maxID + 1
+        try devices.save(device, session: session)
+        guard let signedPreKey = try await signal.signedPreKey(id: device.signedPreKeyID) else {
+            throw ClientError.loggedOut
+        }
+        let registrationID = try await signal.localRegistrationID()
+        let keys = preKeys.map { preKey in
+            Node(
+                tag: "key",
+                content: .nodes([
+                    Node(tag: "id", content: .bytes(PreKeyRecord.encodeID(preKey.id))),
+                    Node(tag: "value", content: .bytes(preKey.keyPair.publicKey.bytes)),
+                ]))
+        }
+        let upload = Self.encryptIQ(
+            type: "set",
+            [
+                Node(tag: "registration", content: .bytes(Self.bigEndian(registrationID))),
+                Node(tag: "type", content: .bytes([Curve25519PublicKey.djbType])),
+                Node(tag: "identity", content: .bytes(identity.publicKey.bytes)),
+                Node(tag: "list", content: .nodes(keys)),
+                Self.node(for: signedPreKey),
+            ])
+        try ClientError.check(try await socket.sendIQ(upload))
+        logger.info("uploaded prekeys", metadata: ["count": "\(preKeys.count)"])
+    }
+
+    /// Replaces the signed prekey; the old one stays stored for messages already addressed to it.
+    private func rotateSignedPreKey() async throws {
+        let next = try SignedPreKeyRecord.generate(id: device.signedPreKeyID % PreKeyRecord.maxID + 1, identity: identity)
+        try await signal.storeSignedPreKey(next)
+        let rotate = Self.encryptIQ(type: "set", [Node(tag: "rotate", content: .nodes([Self.node(for: next)]))])
+        try ClientError.check(try await socket.sendIQ(rotate))
+        try await signal.removeSignedPreKeys(keeping: [device.signedPreKeyID, next.id])
+        device.signedPreKeyID = next.id
+        device.signedPreKeyCreatedAt = Date()
+        try devices.save(device, session: session)
+        logger.info("rotated the signed prekey", metadata: ["id": "\(next.id)"])
+    }
+
+    private static func node(for signedPreKey: SignedPreKeyRecord) -> Node {
+        Node(
+            tag: "skey",
+            content: .nodes([
+                Node(tag: "id", content: .bytes(PreKeyRecord.encodeID(signedPreKey.id))),
+                Node(tag: "value", content: .bytes(signedPreKey.keyPair.publicKey.bytes)),
+                Node(tag: "signature", content: .bytes(signedPreKey.signature)),
+            ]))
+    }
+
+    private static func encryptIQ(type: String, _ children: [Node]) -> Node {
+        Node(
+            tag: "iq", attributes: ["to": .jid(server), "type": .string(type), "xmlns": "encrypt"],
+            content: .nodes(children))
+    }
+
+    private static func bigEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
+         UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
+    }
+}

@@ -1,0 +1,317 @@
+import Foundation
+import Logging
+import WABinary
+import WACrypto
+import WAProto
+import WASignal
+import WAMessaging
+import WASocket
+import WATransport
+import WagoStore
+
+/// One session's WhatsApp companion device: it registers and links (QR or pair code), logs in
+/// with the linked identity, keeps its prekeys stocked, and reports what happens as events.
+/// The socket below reconnects by itself; this actor decides what each connection says.
+public actor WhatsAppClient {
+    /// Everything the client reports, in order; finishes when the client stops for good.
+    public nonisolated let events: AsyncStream<ClientEvent>
+    /// The session this device belongs to; scopes its rows in the store.
+    public nonisolated let session: String
+
+    let eventSink: AsyncStream<ClientEvent>.Continuation
+    let devices: DeviceStore
+    let signal: SignalStore
+    let configuration: ClientConfiguration
+    let logger: Logger
+    let socket: WhatsAppSocket
+    var device: DeviceRecord
+    let identity: Curve25519KeyPair
+
+    private var runTask: Task<Void, Never>?
+    /// The Noise handshake finished on the current connection.
+    private(set) var connected = false
+    /// The server accepted our login on the current connection.
+    private(set) var loggedIn = false
+    /// Set once the device was logged out and wiped: this client can never connect again.
+    private(set) var loggedOut = false
+    /// Linking in progress: the QR shown now and the rotation that replaces it.
+    var currentQR: String?
+    var qrRotation: Task<Void, Never>?
+    var pairCode: PendingPairCode?
+    /// Senders waiting for the server's ack of their message, by message id.
+    var pendingAcks: [String: AsyncStream<Node>.Continuation] = [:]
+    /// Callers waiting for the next state change (`waitUntil`).
+    private var stateWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Opens the session's device, creating fresh keys for a device never linked before.
+    public init(
+        session: String, database: WagoDatabase, configuration: ClientConfiguration, logger: Logger
+    ) async throws {
+        let devices = DeviceStore(database: database)
+        let signal = SignalStore(database: database, device: session)
+        var logger = logger
+        logger[metadataKey: "session"] = .string(session)
+        let device: DeviceRecord
+        if let stored = try devices.device(session: session) {
+            device = stored
+        } else {
+            device = try await Self.registerNewDevice(session: session, devices: devices, signal: signal)
+        }
+        let identity = try await signal.localIdentity()
+        self.session = session
+        self.devices = devices
+        self.signal = signal
+        self.configuration = configuration
+        self.logger = logger
+        self.device = device
+        self.identity = identity
+        (events, eventSink) = AsyncStream.makeStream()
+        let noiseKey = try Curve25519KeyPair(privateKey: device.noisePrivateKey)
+        let payload = PayloadSource(devices: devices, signal: signal, session: session, configuration: configuration)
+        socket = WhatsAppSocket(
+            settings: configuration.socket, noiseKey: noiseKey, logger: logger, payload: { try await payload.next() })
+    }
+
+    /// Keys for a device that has never linked: Noise, Signal identity, signed prekey, ADV secret.
+    private static func registerNewDevice(session: String, devices: DeviceStore, signal: SignalStore) async throws
+        -> DeviceRecord
+    {
+        let identity = Curve25519KeyPair.generate()
+        // libsignal's registration ids are 14 bits, never 0.
+        try await signal.saveLocalIdentity(identity, registrationID: UInt32.random(in: 1...0x3FFF))
+        let signedPreKey = try SignedPreKeyRecord.generate(id: 1, identity: identity)
+        try await signal.storeSignedPreKey(signedPreKey)
+        let record = DeviceRecord(
+            noisePrivateKey: Curve25519KeyPair.generate().privateKey, advSecret: randomBytes(32),
+            signedPreKeyID: signedPreKey.id)
+        try devices.save(record, session: session)
+        return record
+    }
+
+    // MARK: Lifecycle
+
+    /// Starts connecting (and reconnecting) in the background; a second call does nothing.
+    public func start() throws(ClientError) {
+        guard !loggedOut else { throw .loggedOut }
+        guard runTask == nil else { return }
+        let events = socket.events
+        runTask = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.socket.run() }
+                group.addTask {
+                    for await event in events { await self.handle(event) }
+                }
+            }
+            await self.finish()
+        }
+    }
+
+    /// Hangs up and stops reconnecting. The device stays linked: `start` on a new client logs in again.
+    public func stop() async {
+        await socket.disconnect()
+        await runTask?.value
+    }
+
+    /// Whether the client runs (connecting, connected, or waiting to reconnect).
+    public var isRunning: Bool { runTask != nil }
+
+    public var status: ClientStatus {
+        ClientStatus(
+            connected: connected, loggedIn: loggedIn, jid: device.jid.flatMap { try? JID(parsing: $0) },
+            lid: device.lid.flatMap { try? JID(parsing: $0) }, qrCode: currentQR)
+    }
+
+    /// Waits until `condition` holds for the status, or `timeout` passes.
+    /// - Returns: whether the condition held.
+    public func waitUntil(timeout: Duration, _ condition: @Sendable (ClientStatus) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !condition(status) {
+            guard ContinuousClock.now < deadline, isRunning else { return false }
+            let wake = Task { [weak self] in
+                try? await Task.sleep(until: deadline)
+                await self?.stateChanged()
+            }
+            await withCheckedContinuation { stateWaiters.append($0) }
+            wake.cancel()
+        }
+        return true
+    }
+
+    /// Wakes every `waitUntil` to check its condition again.
+    func stateChanged() {
+        let waiters = stateWaiters
+        stateWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Unlinks this device on the server, then wipes its keys.
+    /// - Throws: `ClientError.notLoggedIn` when not logged in, or the server's refusal.
+    public func logout() async throws {
+        guard loggedIn, let jid = device.jid else { throw ClientError.notLoggedIn }
+        let request = Node(
+            tag: "iq", attributes: ["to": .jid(Self.server), "type": "set", "xmlns": "md"],
+            content: .nodes([
+                Node(
+                    tag: "remove-companion-device",
+                    attributes: ["jid": .jid(try JID(parsing: jid)), "reason": "user_initiated"])
+            ]))
+        let answer = try await socket.sendIQ(request)
+        try ClientError.check(answer)
+        try await becomeLoggedOut(onConnect: false, reason: 401)
+        await stop()
+    }
+
+    private func finish() {
+        runTask = nil
+        connected = false
+        loggedIn = false
+        qrRotation?.cancel()
+        currentQR = nil
+        stateChanged()
+        if loggedOut { eventSink.finish() }
+    }
+
+    // MARK: Socket events
+
+    private func handle(_ event: WhatsAppSocketEvent) async {
+        switch event {
+        case .connected:
+            connected = true
+        case .node(let node):
+            do {
+                try await handle(node)
+            } catch {
+                logger.warning("could not handle a stanza", metadata: ["tag": "\(node.tag)", "error": "\(error)"])
+            }
+        case .streamError(let error):
+            await handle(error)
+        case .connectFailure(let reason):
+            // 401: the server no longer knows this device; 403: banned. Both end the link.
+            if device.isLinked, reason == 401 || reason == 403 {
+                try? await becomeLoggedOut(onConnect: true, reason: reason)
+            }
+        case .disconnected:
+            let wasConnected = connected
+            connected = false
+            loggedIn = false
+            qrRotation?.cancel()
+            currentQR = nil
+            if wasConnected { eventSink.yield(.disconnected) }
+        case .keepaliveTimeout, .keepaliveRestored, .reconnecting:
+            break
+        }
+        stateChanged()
+    }
+
+    private func handle(_ error: StreamError) async {
+        switch error {
+        case .deviceRemoved, .loggedOut:
+            try? await becomeLoggedOut(onConnect: !loggedIn, reason: 401)
+        case .replaced:
+            logger.warning("another connection logged in as this device; not reconnecting")
+        default:
+            break
+        }
+    }
+
+    private func handle(_ node: Node) async throws {
+        switch node.tag {
+        case "success":
+            try await handleLoginSuccess(node)
+        case "iq":
+            try await handlePairingIQ(node)
+        case "notification":
+            try await handleNotification(node)
+        case "message":
+            try await handleMessage(node)
+        case "receipt":
+            try await handleReceipt(node)
+        case "ack":
+            handleAck(node)
+        default:
+            eventSink.yield(.stanza(node))
+        }
+    }
+
+    private func handleNotification(_ node: Node) async throws {
+        if let ack = Receipts.ack(for: node) { try await socket.send(ack) }
+        switch node["type"]?.description {
+        case "encrypt" where node.child(tagged: "count") != nil:
+            try await uploadPreKeys()
+        case "link_code_companion_reg":
+            try await finishPairCode(node)
+        default:
+            eventSink.yield(.stanza(node))
+        }
+    }
+
+    /// `<success>`: we are logged in. Go active, then stock prekeys.
+    private func handleLoginSuccess(_ node: Node) async throws {
+        if let lid = node["lid"]?.jid, device.lid != lid.description {
+            device.lid = lid.description
+            try devices.save(device, session: session)
+        }
+        guard let jid = device.jid.flatMap({ try? JID(parsing: $0) }) else { return }
+        loggedIn = true
+        qrRotation?.cancel()
+        currentQR = nil
+        let active = Node(
+            tag: "iq", attributes: ["to": .jid(Self.server), "type": "set", "xmlns": "passive"],
+            content: .nodes([Node(tag: "active")]))
+        try ClientError.check(try await socket.sendIQ(active))
+        eventSink.yield(.loggedIn(jid: jid, lid: device.lid.flatMap { try? JID(parsing: $0) }))
+        try await maintainPreKeys()
+    }
+
+    /// Wipes the keys: the device is gone on the server, so nothing here can log in again.
+    func becomeLoggedOut(onConnect: Bool, reason: Int) async throws {
+        guard !loggedOut else { return }
+        loggedOut = true
+        loggedIn = false
+        try devices.wipe(session: session)
+        device.jid = nil
+        device.lid = nil
+        logger.info("logged out", metadata: ["reason": "\(reason)"])
+        eventSink.yield(.loggedOut(onConnect: onConnect, reason: reason))
+        await socket.disconnect()
+    }
+
+    /// `s.whatsapp.net` as a JID value, as the server expects it in `to`.
+    static let server = JID(user: "", server: JID.userServer)
+}
+
+/// What `/session/status` shows.
+public struct ClientStatus: Sendable {
+    public var connected: Bool
+    public var loggedIn: Bool
+    public var jid: JID?
+    public var lid: JID?
+    /// The QR to scan now, while linking.
+    public var qrCode: String?
+}
+
+/// Builds each connection's ClientPayload from the stored device: a login once linked, a
+/// registration before. Read from the store each time, so the login after pairing's 515
+/// restart already uses the new identity.
+private struct PayloadSource: Sendable {
+    let devices: DeviceStore
+    let signal: SignalStore
+    let session: String
+    let configuration: ClientConfiguration
+
+    func next() async throws -> WAWa6_ClientPayload {
+        guard let device = try devices.device(session: session) else { throw ClientError.loggedOut }
+        if let jid = device.jid.flatMap({ try? JID(parsing: $0) }), let user = UInt64(jid.user) {
+            return .login(username: user, device: UInt32(jid.device), version: configuration.version)
+        }
+        let identity = try await signal.localIdentity()
+        guard let signedPreKey = try await signal.signedPreKey(id: device.signedPreKeyID) else {
+            throw ClientError.loggedOut
+        }
+        return .registration(
+            registrationID: try await signal.localRegistrationID(), identityKey: identity.publicKey.bytes,
+            signedPreKeyID: signedPreKey.id, signedPreKey: signedPreKey.keyPair.publicKey.bytes,
+            signedPreKeySignature: signedPreKey.signature,
+            deviceProps: .companion(osName: configuration.osName), version: configuration.version)
+    }
+}

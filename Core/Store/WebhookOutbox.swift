@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+
+/// The durable queue of webhook deliveries: one row per event and session, written when the
+/// event happens and deleted once the receiver accepted it. Rows of one session are sent in
+/// insertion order (`seq`), so only the oldest pending row of each session is ever due.
+public struct WebhookOutbox: Sendable {
+    private let database: WagoDatabase
+
+    public init(database: WagoDatabase) {
+        self.database = database
+    }
+
+    /// Queues `payload` (the `jsonData` text) for the session's webhook, due at once; one
+    /// INSERT. Returns the delivery's id.
+    @discardableResult
+    public func enqueue(session: String, type: String, payload: String, at now: Date = Date()) throws -> String {
+        let id = UUID().uuidString.lowercased()
+        try database.pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO webhookOutbox
+                        (id, session, type, payload, createdAt, attempts, nextAttemptAt, state, lastError)
+                    VALUES (?, ?, ?, ?, ?, 0, ?, ?, '')
+                    """,
+                arguments: [id, session, type, payload, now, now, WebhookDelivery.State.pending.rawValue])
+        }
+        return id
+    }
+
+    /// The oldest pending delivery of each session, oldest first, due or not.
+    public func heads() throws -> [WebhookDelivery] {
+        try database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.columns) FROM webhookOutbox WHERE seq IN
+                        (SELECT MIN(seq) FROM webhookOutbox WHERE state = ? GROUP BY session)
+                    ORDER BY seq
+                    """,
+                arguments: [WebhookDelivery.State.pending.rawValue]
+            ).map(Self.decode)
+        }
+    }
+
+    /// The `jsonData` text of a delivery, or nil when the row is gone (its session was deleted).
+    public func payload(id: String) throws -> String? {
+        try database.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT payload FROM webhookOutbox WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// The receiver accepted the delivery, or its session is gone: the row goes.
+    public func remove(id: String) throws {
+        try database.pool.write { db in
+            try db.execute(sql: "DELETE FROM webhookOutbox WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// An attempt failed and will be made again at `nextAttemptAt`.
+    public func markFailed(id: String, attempts: Int, nextAttemptAt: Date, error: String) throws {
+        try database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE webhookOutbox SET attempts = ?, nextAttemptAt = ?, lastError = ? WHERE id = ?",
+                arguments: [attempts, nextAttemptAt, error, id])
+        }
+    }
+
+    /// The delivery gave up: it stays, dead, until an admin requeues it.
+    public func markDead(id: String, attempts: Int, error: String) throws {
+        try database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE webhookOutbox SET state = ?, attempts = ?, lastError = ? WHERE id = ?",
+                arguments: [WebhookDelivery.State.dead.rawValue, attempts, error, id])
+        }
+    }
+
+    /// How many rows are in each state (every state is present, zero when empty).
+    public func counts() throws -> [WebhookDelivery.State: Int] {
+        try database.pool.read { db in
+            var counts = Dictionary(uniqueKeysWithValues: WebhookDelivery.State.allCases.map { ($0, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS count FROM webhookOutbox GROUP BY state") {
+                if let state = WebhookDelivery.State(rawValue: row["state"]) { counts[state] = row["count"] }
+            }
+            return counts
+        }
+    }
+
+    /// Dead deliveries, oldest first, at most `limit`.
+    public func dead(limit: Int) throws -> [WebhookDelivery] {
+        try database.pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.columns) FROM webhookOutbox WHERE state = ? ORDER BY seq LIMIT ?",
+                arguments: [WebhookDelivery.State.dead.rawValue, limit]
+            ).map(Self.decode)
+        }
+    }
+
+    /// Makes dead deliveries pending again with a fresh attempt budget, due at once: those of
+    /// `ids`, or every dead one when `ids` is nil. They keep their place in their session's
+    /// order. Returns how many were requeued.
+    public func requeue(ids: [String]?, at now: Date = Date()) throws -> Int {
+        try database.pool.write { db in
+            let pending = WebhookDelivery.State.pending.rawValue, dead = WebhookDelivery.State.dead.rawValue
+            let update =
+                "UPDATE webhookOutbox SET state = ?, attempts = 0, nextAttemptAt = ?, lastError = '' WHERE state = ?"
+            guard let ids else {
+                try db.execute(sql: update, arguments: [pending, now, dead])
+                return db.changesCount
+            }
+            var requeued = 0
+            for id in ids {
+                try db.execute(sql: update + " AND id = ?", arguments: [pending, now, dead, id])
+                requeued += db.changesCount
+            }
+            return requeued
+        }
+    }
+
+    private static let columns = "id, session, type, createdAt, attempts, nextAttemptAt, state, lastError"
+
+    private static func decode(_ row: Row) throws -> WebhookDelivery {
+        let state: String = row["state"]
+        guard let decoded = WebhookDelivery.State(rawValue: state) else {
+            throw StoreError.corrupt("webhookOutbox row with unknown state \"\(state)\"")
+        }
+        return WebhookDelivery(
+            id: row["id"], session: row["session"], type: row["type"], createdAt: row["createdAt"],
+            attempts: row["attempts"], nextAttemptAt: row["nextAttemptAt"], state: decoded,
+            lastError: row["lastError"])
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import WABinary
+
+/// Moves 1:1 messages and receipts between devices: each addressed device gets its copy on
+/// its live connection, or in its offline queue until it logs in; device 0 of every account is
+/// the virtual phone, which decrypts what it gets (`MessageRouter+VirtualPhone`).
+struct MessageRouter: Sendable {
+    let accounts: AccountStore
+    let connections: ConnectionRegistry
+    let offline: OfflineQueue
+    let phones: PhoneStore
+    /// Runs the virtual phones' Signal operations one at a time.
+    let phoneSignal = SerialQueue()
+    let logger: Logger
+
+    // MARK: Messages
+
+    /// Checks a `<message id to type><participants><to jid=device><enc>…` from `sender` and
+    /// builds each addressed device's copy. Every `<to>` must name an existing device of the
+    /// chat's account or of the sender's own account (other than the sender), with an `<enc>`.
+    func check(_ stanza: Node, from sender: JID, now: Date = Date()) async throws(MessageRefusal) -> RoutedMessage {
+        guard let id = stanza["id"]?.description, !id.isEmpty, let to = stanza["to"]?.jid else {
+            throw .badRequest("message without id or to")
+        }
+        guard to.server == JID.userServer || to.server == JID.lidServer else {
+            throw .badRequest("only 1:1 messages are routed, not to \(to)")
+        }
+        guard let chatAccount = await accounts.account(owning: to) else { throw .notFound("no account \(to)") }
+        guard let senderAccount = await accounts.account(owning: sender) else {
+            throw .notAuthorized("\(sender) belongs to no account")
+        }
+        guard let participants = stanza.child(tagged: "participants"), !participants.children.isEmpty else {
+            throw .badRequest("message without participants")
+        }
+        let timestamp = Int64(now.timeIntervalSince1970)
+        let chat = chatAccount.jid
+        let deviceIdentity = stanza.child(tagged: "device-identity")
+        var deliveries: [RoutedMessage.Delivery] = []
+        for participant in participants.children {
+            guard participant.tag == "to", let target = participant["jid"]?.jid else {
+                throw .badRequest("participants hold <\(participant.tag)> without a jid")
+            }
+            guard let owner = [chatAccount, senderAccount].first(where: { $0.owns(target) }) else {
+                throw .forbidden("\(target) is a device of neither \(chat) nor the sender")
+            }
+            guard owner.deviceIDs.contains(target.device) else { throw .notFound("no device \(target)") }
+            let device = owner.deviceJID(target.device)
+            guard device != senderAccount.deviceJID(sender.device) else { throw .badRequest("\(device) is the sender") }
+            let encs = participant.children(tagged: "enc")
+            guard !encs.isEmpty else { throw .badRequest("<to jid=\(target)> without <enc>") }
+
+            var attributes: Attributes = [
+                "from": .jid(sender), "id": .string(id), "t": .string(String(timestamp)),
+                "type": stanza["type"] ?? "text", "notify": .string(senderAccount.pushName),
+            ]
+            if owner.phone == senderAccount.phone { attributes["recipient"] = .jid(chat) }
+            deliveries.append(
+                RoutedMessage.Delivery(
+                    device: device,
+                    stanza: Node(tag: "message", attributes: attributes, content: .nodes(encs + [deviceIdentity].compactMap { $0 }))))
+        }
+        return RoutedMessage(id: id, chat: chat, timestamp: timestamp, deliveries: deliveries)
+    }
+
+    /// Hands every addressed device its copy.
+    func deliver(_ message: RoutedMessage) async {
+        for delivery in message.deliveries {
+            await deliver(delivery.stanza, to: delivery.device)
+        }
+    }
+
+    // MARK: Receipts
+
+    /// Forwards `<receipt id to [type]>` from `device` to every device of the account of `to`
+    /// (the original sender's), as `<receipt from=<device> id t [type]/>`.
+    func forward(receipt: Node, from device: JID, now: Date = Date()) async throws(MessageRefusal) {
+        guard let id = receipt["id"], let to = receipt["to"]?.jid else { throw .badRequest("receipt without id or to") }
+        guard let owner = await accounts.account(owning: to) else { throw .notFound("no account \(to)") }
+        var attributes: Attributes = ["from": .jid(device), "id": id, "t": .string(String(Int64(now.timeIntervalSince1970)))]
+        if let type = receipt["type"] { attributes["type"] = type }
+        let forwarded = Node(tag: "receipt", attributes: attributes)
+        for target in owner.deviceIDs.map(owner.deviceJID) where target != device {
+            await deliver(forwarded, to: target)
+        }
+    }
+
+    // MARK: Device lists
+
+    /// The devices of the account `user` names (phone number or LID): none for an unknown one.
+    func deviceIDs(of user: JID) async -> [UInt16] {
+        await accounts.account(owning: user)?.deviceIDs ?? []
+    }
+
+    // MARK: Delivery
+
+    /// Sends `stanza` on `device`'s live connection, or queues it for its next login. The
+    /// phone (device 0) takes messages itself; receipts for it are dropped, it keeps none.
+    func deliver(_ stanza: Node, to device: JID) async {
+        if device.device == 0 {
+            if stanza.tag == "message" { await phoneReceive(stanza, phone: device.user) }
+            return
+        }
+        if let connection = await connections.connection(for: device), await connection.deliver(stanza) { return }
+        do {
+            try await offline.append([stanza], for: device)
+        } catch {
+            logger.error("could not queue a stanza", metadata: ["device": "\(device)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// The sandbox's data files: written whole to a temporary file readable by the owner only,
+/// then renamed over the old one, so a crash leaves either the old or the new content.
+enum PrivateFile {
+    /// Why a data file could not be written.
+    struct WriteError: Error, Sendable, CustomStringConvertible {
+        var path: String
+        var reason: String
+
+        var description: String { "could not write \(path): \(reason)" }
+    }
+
+    static func write(_ data: Data, to file: URL) throws(WriteError) {
+        let temporary = file.deletingLastPathComponent().appendingPathComponent(
+            ".\(file.lastPathComponent).\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600])
+        else { throw WriteError(path: temporary.path, reason: "the file could not be created") }
+        guard rename(temporary.path, file.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw WriteError(path: file.path, reason: reason)
+        }
+    }
+
+    /// `value` as pretty JSON with sorted keys, written with `write`.
+    static func writeJSON(_ value: some Encodable, to file: URL) throws(WriteError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        do {
+            data = try encoder.encode(value)
+        } catch {
+            throw WriteError(path: file.path, reason: "encoding failed: \(error)")
+        }
+        try write(data, to: file)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import HummingbirdTesting
+import Synchronization
+import Testing
+import WABinary
+import WAClient
+import WAProto
+@testable import WagoServer
+
+/// The core's message pipelines against the sandbox: a linked session sends to a virtual
+/// phone with real encryption, and a phone's message reaches the session's event bus as WaGo's
+/// Message event; receipts flow back.
+@Suite("Messages through the sandbox", .serialized)
+struct MessagingTests {
+    let admin = TestGateway.adminToken
+
+    @Test("a session and a virtual phone exchange texts both ways, with receipts")
+    func textBothWays() async throws {
+        try await LinkingWorld.run { world in
+            let ana = "5511999990011"
+            let bia = "5511999990012"
+            for (phone, name) in [(ana, "Ana"), (bia, "Bia")] {
+                _ = try await world.sandbox(.post, "/sandbox/accounts", #"{"Phone":"\#(phone)","PushName":"\#(name)"}"#)
+            }
+            let events = Mutex<[(type: String, json: String)]>([])
+            world.gateway.gateway.events.subscribe("*") { _, type, json in events.withLock { $0.append((type, json)) } }
+
+            try await world.gateway.test(.router) { client async throws in
+                _ = try await client.call(.post, "/session/init", admin: admin, json: #"{"Name":"ana","Token":"tok-ana"}"#)
+                _ = try await client.call(.post, "/session/connect", token: "tok-ana", json: #"{"Immediate":false}"#)
+                let qr = try await client.call(.get, "/session/qr", token: "tok-ana")
+                let text = try #require(qr.data?["QRText"] as? String)
+                _ = try await world.sandbox(.post, "/sandbox/link", #"{"Phone":"\#(ana)","QR":"\#(text)"}"#)
+                _ = try await client.waitForStatus(token: "tok-ana") { $0["LoggedIn"] as? Bool == true }
+            }
+            let session = try #require(world.gateway.gateway.sessions.all.first)
+            let whatsApp = try #require(await world.gateway.gateway.clients.client(of: session))
+
+            // Session → Bia's phone.
+            var message = WAE2E_Message()
+            message.conversation = "olá, Bia"
+            let sent = try await whatsApp.send(message, to: JID(user: bia, server: JID.userServer))
+            #expect(sent.id.hasPrefix("3EB0") && sent.id.count == 22)
+            let inbox = try await world.waitForMessages(of: bia, count: 1)
+            #expect(inbox.first?["ID"] as? String == sent.id)
+            #expect((inbox.first?["Message"] as? [String: Any])?["conversation"] as? String == "olá, Bia")
+            try await world.waitUntil { events.withLock { $0.contains { $0.type == "ReadReceipt" } } }
+
+            // Bia's phone → the session: a Message event in WaGo's shape.
+            let reply = try await world.sandbox(
+                .post, "/sandbox/send", #"{"From":"\#(bia)","To":"\#(ana)@s.whatsapp.net","Message":{"conversation":"oi, Ana"}}"#)
+            #expect(reply.status == .ok, "\(reply.object)")
+            let replyID = try #require(reply.object["ID"] as? String)
+            try await world.waitUntil { events.withLock { $0.contains { $0.type == "Message" } } }
+            let json = try #require(events.withLock { $0.first { $0.type == "Message" }?.json })
+            let event = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            let info = try #require(event["Info"] as? [String: Any])
+            #expect(info["ID"] as? String == replyID)
+            #expect(info["Chat"] as? String == "\(bia)@s.whatsapp.net")
+            #expect(info["IsFromMe"] as? Bool == false)
+            #expect((event["Message"] as? [String: Any])?["conversation"] as? String == "oi, Ana")
+            await world.gateway.gateway.clients.stopAll()
+        }
+    }
+}
+
+extension LinkingWorld {
+    /// What `phone` received, once it holds at least `count` messages (at most 15 s).
+    func waitForMessages(of phone: String, count: Int) async throws -> [[String: Any]] {
+        var messages: [[String: Any]] = []
+        try await waitUntil {
+            let reply = try await sandbox(.get, "/sandbox/messages?Phone=\(phone)", nil)
+            messages = reply.object["Messages"] as? [[String: Any]] ?? []
+            return messages.count >= count
+        }
+        return messages
+    }
+
+    /// Polls `condition` every 100 ms for at most 15 s; records an issue when it never holds.
+    func waitUntil(_ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(15)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("the condition never held")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}
