@@ -330,8 +330,9 @@ actor SandboxConnection {
 
     // MARK: Logged-in devices
 
-    /// A 1:1 `<message>`: acknowledged with the server time once checked (or with an `error`
-    /// code when refused), then delivered to each addressed device.
+    /// A 1:1 `<message>`: delivered to each addressed device (or queued for it), then
+    /// acknowledged with the server time, so an ack means the server holds the message; a
+    /// refused one is acknowledged with an `error` code.
     private func handleMessage(_ message: Node) async throws {
         guard message["id"] != nil else {
             try await end(with: .malformedStanza)
@@ -346,8 +347,8 @@ actor SandboxConnection {
             try await noise.send(error.ack(for: message, timestamp: Int64(Date().timeIntervalSince1970)).encodedFrame())
             return
         }
-        try await noise.send(routed.ack.encodedFrame())
         await router.deliver(routed)
+        try await noise.send(routed.ack.encodedFrame())
     }
 
     /// `<receipt id to [type]>`: forwarded to the original sender's devices; a bad one is dropped.

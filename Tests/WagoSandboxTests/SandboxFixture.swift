@@ -21,13 +21,15 @@ struct SandboxFixture {
         self.directory = directory
         server = try SandboxServer(
             configuration: SandboxConfiguration(
-                port: 0, dataDirectory: directory, adminToken: adminToken, handshakeTimeout: .milliseconds(500),
+                port: 0, dataDirectory: directory, adminToken: adminToken, handshakeTimeout: Self.handshakeTimeout,
                 hangUpDelay: .milliseconds(500), firstRefLifetime: firstRefLifetime, refRotation: refRotation,
                 linkTimeout: .seconds(5), answersPings: answersPings),
             logger: Logger(label: "sandbox-test"))
     }
 
     static let adminToken = "test-admin-token"
+    /// Long enough for a handshake split into 3-byte messages on a loaded machine.
+    static let handshakeTimeout = Duration.seconds(2)
 
     /// Records `device` as linked to its phone number's account (created when missing), as if
     /// the phone had linked it.

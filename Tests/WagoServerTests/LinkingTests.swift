@@ -166,7 +166,7 @@ struct LinkingWorld {
     let configuration: ClientConfiguration
 
     static func run(
-        pairing: PairingTiming = PairingTiming(), _ body: (LinkingWorld) async throws -> Void
+        pairing: PairingTiming = PairingTiming(), plugins: [String] = [], _ body: (LinkingWorld) async throws -> Void
     ) async throws {
         let directory = TestGateway.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -182,7 +182,7 @@ struct LinkingWorld {
             socket.reconnect = ReconnectBackoff(initialDelay: .milliseconds(100), maxDelay: .milliseconds(500))
             let configuration = ClientConfiguration(socket: socket, pairing: pairing)
             let gateway = try TestGateway(
-                dataDirectory: directory.appendingPathComponent("gateway"), whatsApp: configuration,
+                plugins: plugins, dataDirectory: directory.appendingPathComponent("gateway"), whatsApp: configuration,
                 extraRoutes: { sandbox.addControlRoutes(to: $0) })
             try await body(LinkingWorld(sandboxServer: sandbox, gateway: gateway, configuration: configuration))
         }

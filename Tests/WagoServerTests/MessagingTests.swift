@@ -62,6 +62,34 @@ struct MessagingTests {
             await world.gateway.gateway.clients.stopAll()
         }
     }
+
+    @Test("a plugin's send_message goes through the core's pipeline to the recipient", .timeLimit(.minutes(10)))
+    func pluginSends() async throws {
+        let plugins = try TemplatePluginTests.built.get()
+        try await LinkingWorld.run(plugins: plugins) { world in
+            let (caio, dora) = ("5511999990021", "5511999990022")
+            for (phone, name) in [(caio, "Caio"), (dora, "Dora")] {
+                _ = try await world.sandbox(.post, "/sandbox/accounts", #"{"Phone":"\#(phone)","PushName":"\#(name)"}"#)
+            }
+            try await world.gateway.test(.router) { client async throws in
+                _ = try await client.call(.post, "/session/init", admin: admin, json: #"{"Name":"caio","Token":"tok-caio"}"#)
+                _ = try await client.call(.post, "/session/connect", token: "tok-caio", json: #"{"Immediate":false}"#)
+                let qr = try await client.call(.get, "/session/qr", token: "tok-caio")
+                let text = try #require(qr.data?["QRText"] as? String)
+                _ = try await world.sandbox(.post, "/sandbox/link", #"{"Phone":"\#(caio)","QR":"\#(text)"}"#)
+                _ = try await client.waitForStatus(token: "tok-caio") { $0["LoggedIn"] as? Bool == true }
+
+                let sent = try await client.call(
+                    .post, "/hello-swift/send", token: "tok-caio", json: #"{"Phone":"\#(dora)","Body":"via plugin"}"#)
+                #expect(sent.status == .ok, "\(sent.object)")
+                let id = try #require(sent.data?["ID"] as? String)
+                let inbox = try await world.waitForMessages(of: dora, count: 1)
+                #expect(inbox.first?["ID"] as? String == id)
+                #expect((inbox.first?["Message"] as? [String: Any])?["conversation"] as? String == "via plugin")
+            }
+            await world.gateway.gateway.clients.stopAll()
+        }
+    }
 }
 
 extension LinkingWorld {
