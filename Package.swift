@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .executable(name: "wago", targets: ["wago"]),
         .library(name: "WagoPluginKit", targets: ["WagoPluginKit"]),
+        // Feature plugins: each a shared library that `wago serve` loads from its own folder.
+        .library(name: "WagoMessaging", type: .dynamic, targets: ["WagoMessaging"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -173,6 +175,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Core/CLI", swiftSettings: swiftSettings),
+
+        // MARK: Feature plugins (Plugins/README.md): they see the ABI and the SDK, nothing else.
+        .target(
+            name: "WagoMessaging", dependencies: ["WagoPluginKit", "WagoPluginABI"], path: "Plugins/Messaging",
+            swiftSettings: swiftSettings),
 
         // MARK: Benchmarks: executables run on demand (Benchmarks/README.md), never by tests.
         .executableTarget(

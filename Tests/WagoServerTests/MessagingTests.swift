@@ -90,6 +90,68 @@ struct MessagingTests {
             await world.gateway.gateway.clients.stopAll()
         }
     }
+
+    @Test("the messaging plugin sends texts and reactions and shows typing", .timeLimit(.minutes(10)))
+    func messagingPlugin() async throws {
+        try await LinkingWorld.run(plugins: [try Self.messagingPluginPath()]) { world in
+            let (eva, davi) = ("5511999990031", "5511999990032")
+            for (phone, name) in [(eva, "Eva"), (davi, "Davi")] {
+                _ = try await world.sandbox(.post, "/sandbox/accounts", #"{"Phone":"\#(phone)","PushName":"\#(name)"}"#)
+            }
+            try await world.gateway.test(.router) { client async throws in
+                _ = try await client.call(.post, "/session/init", admin: admin, json: #"{"Name":"eva","Token":"tok-eva"}"#)
+                _ = try await client.call(.post, "/session/connect", token: "tok-eva", json: #"{"Immediate":false}"#)
+                let qr = try await client.call(.get, "/session/qr", token: "tok-eva")
+                let text = try #require(qr.data?["QRText"] as? String)
+                _ = try await world.sandbox(.post, "/sandbox/link", #"{"Phone":"\#(eva)","QR":"\#(text)"}"#)
+                _ = try await client.waitForStatus(token: "tok-eva") { $0["LoggedIn"] as? Bool == true }
+
+                let missing = try await client.call(.post, "/send/text", token: "tok-eva", json: #"{"Phone":"\#(davi)"}"#)
+                #expect(missing.status == .badRequest)
+                #expect(missing.error == "missing Body in payload")
+                let sent = try await client.call(
+                    .post, "/send/text", token: "tok-eva", json: #"{"Phone":"+\#(davi)","Body":"bom dia","Id":"3EB0AAAABBBBCCCCDDDD11"}"#)
+                #expect(sent.status == .ok, "\(sent.object)")
+                #expect(sent.data?["Details"] as? String == "Sent")
+                #expect(sent.data?["Id"] as? String == "3EB0AAAABBBBCCCCDDDD11", "the given Id is used")
+                #expect((sent.data?["Timestamp"] as? Int ?? 0) > 0)
+
+                let reacted = try await client.call(
+                    .post, "/message/react", token: "tok-eva",
+                    json: #"{"Phone":"\#(davi)","Body":"👍","Id":"3EB0AAAABBBBCCCCDDDD11","IsFromMe":true}"#)
+                #expect(reacted.status == .ok, "\(reacted.object)")
+                let inbox = try await world.waitForMessages(of: davi, count: 2)
+                try #require(inbox.count == 2)
+                #expect((inbox[0]["Message"] as? [String: Any])?["conversation"] as? String == "bom dia")
+                let reaction = try #require((inbox[1]["Message"] as? [String: Any])?["reactionMessage"] as? [String: Any])
+                #expect(reaction["text"] as? String == "👍")
+                #expect((reaction["key"] as? [String: Any])?["ID"] as? String == "3EB0AAAABBBBCCCCDDDD11")
+
+                for route in ["/chat/typing/start", "/chat/typing/stop", "/chat/recording/start", "/chat/recording/stop"] {
+                    let state = try await client.call(.post, route, token: "tok-eva", json: #"{"Jid":"\#(davi)"}"#)
+                    #expect(state.status == .ok, "\(route): \(state.object)")
+                }
+                let badState = try await client.call(
+                    .post, "/message/presence", token: "tok-eva", json: #"{"Phone":"\#(davi)","State":"dancing"}"#)
+                #expect(badState.status == .badRequest)
+                let read = try await client.call(
+                    .post, "/message/markread", token: "tok-eva",
+                    json: #"{"Id":["3EB0AAAABBBBCCCCDDDD11"],"Chat":"\#(davi)@s.whatsapp.net"}"#)
+                #expect(read.status == .ok, "\(read.object)")
+            }
+            await world.gateway.gateway.clients.stopAll()
+        }
+    }
+
+    /// The messaging plugin as `swift build` leaves it, beside the test bundle.
+    static func messagingPluginPath() throws -> String {
+        let products = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        let candidates = [products, products.deletingLastPathComponent()].map {
+            $0.appendingPathComponent("libWagoMessaging.so").path
+        }
+        return try #require(candidates.first { FileManager.default.fileExists(atPath: $0) }, "libWagoMessaging.so near \(products.path)")
+    }
 }
 
 extension LinkingWorld {
