@@ -1,6 +1,7 @@
 import Foundation
 import WABinary
 import WACrypto
+import WAMessaging
 import WASignal
 
 /// The `xmlns=encrypt` node shapes (whatsmeow's prekeys.go): uploads and rotations read, key
@@ -51,22 +52,12 @@ enum PreKeyStanzas {
             Node(tag: "registration", content: .bytes(bigEndian(keys.registrationID, count: 4))),
             Node(tag: "type", content: .bytes([Curve25519PublicKey.djbType])),
             Node(tag: "identity", content: .bytes(Array(keys.identity))),
-            Node(
-                tag: "skey",
-                content: .nodes([
-                    Node(tag: "id", content: .bytes(PreKeyRecord.encodeID(keys.signedPreKey.id))),
-                    Node(tag: "value", content: .bytes(Array(keys.signedPreKey.publicKey))),
-                    Node(tag: "signature", content: .bytes(Array(keys.signedPreKey.signature))),
-                ])),
+            PreKeyNodes.signedKey(
+                id: keys.signedPreKey.id, publicKey: Array(keys.signedPreKey.publicKey),
+                signature: Array(keys.signedPreKey.signature)),
         ]
         if let preKey {
-            children.append(
-                Node(
-                    tag: "key",
-                    content: .nodes([
-                        Node(tag: "id", content: .bytes(PreKeyRecord.encodeID(preKey.id))),
-                        Node(tag: "value", content: .bytes(Array(preKey.publicKey))),
-                    ])))
+            children.append(PreKeyNodes.key(id: preKey.id, publicKey: Array(preKey.publicKey)))
         }
         return Node(tag: "user", attributes: ["jid": .jid(jid)], content: .nodes(children))
     }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import WABinary
 import WACrypto
+import WAMessaging
 import WASignal
 import WATransport
 import WagoStore
@@ -34,14 +35,7 @@ extension WhatsAppClient {
             throw ClientError.loggedOut
         }
         let registrationID = try await signal.localRegistrationID()
-        let keys = preKeys.map { preKey in
-            Node(
-                tag: "key",
-                content: .nodes([
-                    Node(tag: "id", content: .bytes(PreKeyRecord.encodeID(preKey.id))),
-                    Node(tag: "value", content: .bytes(preKey.keyPair.publicKey.bytes)),
-                ]))
-        }
+        let keys = preKeys.map { PreKeyNodes.key(id: $0.id, publicKey: $0.keyPair.publicKey.bytes) }
         let upload = Self.encryptIQ(
             type: "set",
             [
@@ -69,13 +63,8 @@ extension WhatsAppClient {
     }
 
     private static func node(for signedPreKey: SignedPreKeyRecord) -> Node {
-        Node(
-            tag: "skey",
-            content: .nodes([
-                Node(tag: "id", content: .bytes(PreKeyRecord.encodeID(signedPreKey.id))),
-                Node(tag: "value", content: .bytes(signedPreKey.keyPair.publicKey.bytes)),
-                Node(tag: "signature", content: .bytes(signedPreKey.signature)),
-            ]))
+        PreKeyNodes.signedKey(
+            id: signedPreKey.id, publicKey: signedPreKey.keyPair.publicKey.bytes, signature: signedPreKey.signature)
     }
 
     private static func encryptIQ(type: String, _ children: [Node]) -> Node {
