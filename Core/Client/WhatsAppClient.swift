@@ -13,7 +13,7 @@ import WagoStore
 /// with the linked identity, keeps its prekeys stocked, and reports what happens as events.
 /// The socket below reconnects by itself; this actor decides what each connection says.
 public actor WhatsAppClient {
-    /// Everything the client reports, in order; finishes when the client stops for good.
+    /// Everything the client reports, in order; finishes when the client stops.
     public nonisolated let events: AsyncStream<ClientEvent>
     /// The session this device belongs to; scopes its rows in the store.
     public nonisolated let session: String
@@ -28,6 +28,7 @@ public actor WhatsAppClient {
     let identity: Curve25519KeyPair
 
     private var runTask: Task<Void, Never>?
+    private var started = false
     /// The Noise handshake finished on the current connection.
     private(set) var connected = false
     /// The server accepted our login on the current connection.
@@ -90,10 +91,12 @@ public actor WhatsAppClient {
 
     // MARK: Lifecycle
 
-    /// Starts connecting (and reconnecting) in the background; a second call does nothing.
+    /// Starts connecting (and reconnecting) in the background; a second call does nothing. A
+    /// client runs once: after `stop`, a new client for the session connects again.
     public func start() throws(ClientError) {
         guard !loggedOut else { throw .loggedOut }
-        guard runTask == nil else { return }
+        guard !started else { return }
+        started = true
         let events = socket.events
         runTask = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -168,7 +171,7 @@ public actor WhatsAppClient {
         qrRotation?.cancel()
         currentQR = nil
         stateChanged()
-        if loggedOut { eventSink.finish() }
+        eventSink.finish()
     }
 
     // MARK: Socket events
