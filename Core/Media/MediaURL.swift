@@ -1,4 +1,5 @@
 import Foundation
+import WABinary
 
 /// The URLs of WhatsApp's media hosts, built exactly as whatsmeow builds them (`upload.go`,
 /// `download.go`).
@@ -47,27 +48,6 @@ public enum MediaURL {
     ) -> String {
         let token = token(for: fileHash)
         // Go's url.Values.Encode: keys sorted, values query-escaped.
-        return "https://\(host)/\(prefix)/\(mmsType)/\(token)?auth=\(queryEscaped(auth))&token=\(queryEscaped(token))"
-    }
-
-    /// Go's `url.QueryEscape`: letters, digits and `-_.~` stay, a space becomes `+`, anything
-    /// else becomes `%XX` per UTF-8 byte.
-    static func queryEscaped(_ value: String) -> String {
-        let hexDigits = Array("0123456789ABCDEF".utf8)
-        var escaped: [UInt8] = []
-        escaped.reserveCapacity(value.utf8.count)
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                escaped.append(byte)
-            case UInt8(ascii: " "):
-                escaped.append(UInt8(ascii: "+"))
-            default:
-                escaped += [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
-            }
-        }
-        return String(decoding: escaped, as: UTF8.self)
+        return "https://\(host)/\(prefix)/\(mmsType)/\(token)?auth=\(auth.goQueryEscaped)&token=\(token.goQueryEscaped)"
     }
 }

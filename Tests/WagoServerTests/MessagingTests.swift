@@ -19,19 +19,12 @@ struct MessagingTests {
         try await LinkingWorld.run { world in
             let ana = "5511999990011"
             let bia = "5511999990012"
-            for (phone, name) in [(ana, "Ana"), (bia, "Bia")] {
-                _ = try await world.sandbox(.post, "/sandbox/accounts", #"{"Phone":"\#(phone)","PushName":"\#(name)"}"#)
-            }
+            try await world.createAccounts([(ana, "Ana"), (bia, "Bia")])
             let events = Mutex<[(type: String, json: String)]>([])
             world.gateway.gateway.events.subscribe("*") { _, type, json in events.withLock { $0.append((type, json)) } }
 
             try await world.gateway.test(.router) { client async throws in
-                _ = try await client.call(.post, "/session/init", admin: admin, json: #"{"Name":"ana","Token":"tok-ana"}"#)
-                _ = try await client.call(.post, "/session/connect", token: "tok-ana", json: #"{"Immediate":false}"#)
-                let qr = try await client.call(.get, "/session/qr", token: "tok-ana")
-                let text = try #require(qr.data?["QRText"] as? String)
-                _ = try await world.sandbox(.post, "/sandbox/link", #"{"Phone":"\#(ana)","QR":"\#(text)"}"#)
-                _ = try await client.waitForStatus(token: "tok-ana") { $0["LoggedIn"] as? Bool == true }
+                try await world.linkSession(named: "ana", token: "tok-ana", to: ana, on: client)
             }
             let session = try #require(world.gateway.gateway.sessions.all.first)
             let whatsApp = try #require(await world.gateway.gateway.clients.client(of: session))
@@ -68,16 +61,9 @@ struct MessagingTests {
         let plugins = try TemplatePluginTests.built.get()
         try await LinkingWorld.run(plugins: plugins) { world in
             let (caio, dora) = ("5511999990021", "5511999990022")
-            for (phone, name) in [(caio, "Caio"), (dora, "Dora")] {
-                _ = try await world.sandbox(.post, "/sandbox/accounts", #"{"Phone":"\#(phone)","PushName":"\#(name)"}"#)
-            }
+            try await world.createAccounts([(caio, "Caio"), (dora, "Dora")])
             try await world.gateway.test(.router) { client async throws in
-                _ = try await client.call(.post, "/session/init", admin: admin, json: #"{"Name":"caio","Token":"tok-caio"}"#)
-                _ = try await client.call(.post, "/session/connect", token: "tok-caio", json: #"{"Immediate":false}"#)
-                let qr = try await client.call(.get, "/session/qr", token: "tok-caio")
-                let text = try #require(qr.data?["QRText"] as? String)
-                _ = try await world.sandbox(.post, "/sandbox/link", #"{"Phone":"\#(caio)","QR":"\#(text)"}"#)
-                _ = try await client.waitForStatus(token: "tok-caio") { $0["LoggedIn"] as? Bool == true }
+                try await world.linkSession(named: "caio", token: "tok-caio", to: caio, on: client)
 
                 let sent = try await client.call(
                     .post, "/hello-swift/send", token: "tok-caio", json: #"{"Phone":"\#(dora)","Body":"via plugin"}"#)
@@ -95,16 +81,9 @@ struct MessagingTests {
     func messagingPlugin() async throws {
         try await LinkingWorld.run(plugins: [try Self.messagingPluginPath()]) { world in
             let (eva, davi) = ("5511999990031", "5511999990032")
-            for (phone, name) in [(eva, "Eva"), (davi, "Davi")] {
-                _ = try await world.sandbox(.post, "/sandbox/accounts", #"{"Phone":"\#(phone)","PushName":"\#(name)"}"#)
-            }
+            try await world.createAccounts([(eva, "Eva"), (davi, "Davi")])
             try await world.gateway.test(.router) { client async throws in
-                _ = try await client.call(.post, "/session/init", admin: admin, json: #"{"Name":"eva","Token":"tok-eva"}"#)
-                _ = try await client.call(.post, "/session/connect", token: "tok-eva", json: #"{"Immediate":false}"#)
-                let qr = try await client.call(.get, "/session/qr", token: "tok-eva")
-                let text = try #require(qr.data?["QRText"] as? String)
-                _ = try await world.sandbox(.post, "/sandbox/link", #"{"Phone":"\#(eva)","QR":"\#(text)"}"#)
-                _ = try await client.waitForStatus(token: "tok-eva") { $0["LoggedIn"] as? Bool == true }
+                try await world.linkSession(named: "eva", token: "tok-eva", to: eva, on: client)
 
                 let missing = try await client.call(.post, "/send/text", token: "tok-eva", json: #"{"Phone":"\#(davi)"}"#)
                 #expect(missing.status == .badRequest)
@@ -155,6 +134,28 @@ struct MessagingTests {
 }
 
 extension LinkingWorld {
+    /// Virtual accounts, (phone, push name) each.
+    func createAccounts(_ accounts: [(phone: String, pushName: String)]) async throws {
+        for account in accounts {
+            let created = try await sandbox(
+                .post, "/sandbox/accounts", #"{"Phone":"\#(account.phone)","PushName":"\#(account.pushName)"}"#)
+            #expect(created.status == .ok, "\(created.object)")
+        }
+    }
+
+    /// A new session linked by QR to the account of `phone`, logged in, through REST only.
+    func linkSession(named name: String, token: String, to phone: String, on client: some TestClientProtocol)
+        async throws
+    {
+        _ = try await client.call(
+            .post, "/session/init", admin: TestGateway.adminToken, json: #"{"Name":"\#(name)","Token":"\#(token)"}"#)
+        _ = try await client.call(.post, "/session/connect", token: token, json: #"{"Immediate":false}"#)
+        let qr = try await client.call(.get, "/session/qr", token: token)
+        let text = try #require(qr.data?["QRText"] as? String)
+        _ = try await sandbox(.post, "/sandbox/link", #"{"Phone":"\#(phone)","QR":"\#(text)"}"#)
+        _ = try await client.waitForStatus(token: token) { $0["LoggedIn"] as? Bool == true }
+    }
+
     /// What `phone` received, once it holds at least `count` messages (at most 15 s).
     func waitForMessages(of phone: String, count: Int) async throws -> [[String: Any]] {
         var messages: [[String: Any]] = []

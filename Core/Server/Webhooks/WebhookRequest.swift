@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WABinary
 import WagoStore
 
 /// The POST of one delivery: WaGo's form (`jsonData` and `token`) or the JSON object itself,
@@ -40,34 +41,16 @@ struct WebhookRequest: Sendable {
         return code.map { String(format: "%02x", $0) }.joined()
     }
 
-    /// `application/x-www-form-urlencoded` as Go's url.QueryEscape writes it: letters, digits
-    /// and `-_.~` kept, space as `+`, every other byte as `%XX` (upper-case hex).
+    /// `application/x-www-form-urlencoded` as Go's `url.Values.Encode` writes it.
     static func formEncoded(_ fields: [(String, String)]) -> Data {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(fields.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count * 3 + 2 })
         for (index, (name, value)) in fields.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: "&")) }
-            escape(name, into: &bytes)
+            bytes += Array(name.goQueryEscaped.utf8)
             bytes.append(UInt8(ascii: "="))
-            escape(value, into: &bytes)
+            bytes += Array(value.goQueryEscaped.utf8)
         }
         return Data(bytes)
     }
-
-    private static func escape(_ text: String, into bytes: inout [UInt8]) {
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                bytes.append(byte)
-            case UInt8(ascii: " "):
-                bytes.append(UInt8(ascii: "+"))
-            default:
-                bytes.append(contentsOf: [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]])
-            }
-        }
-    }
-
-    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 }
