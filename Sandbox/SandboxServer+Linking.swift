@@ -130,7 +130,8 @@ extension SandboxServer {
         } catch is DeadlineExceeded {
             throw .gatewayTimeout("the companion did not answer \(name) within \(configuration.linkTimeout)")
         } catch {
-            throw .badGateway("the companion hung up before answering \(name)")
+            // The connection that showed the QR or code is gone, and with it what it offered.
+            throw .gone("the companion hung up before answering \(name): link it again with a new QR or code")
         }
     }
 
