@@ -101,11 +101,22 @@ let package = Package(
         .target(
             name: "WAMedia",
             dependencies: [
-                "WABinary", "WACrypto",
+                "WABinary", "WACrypto", "WAProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Core/Media", swiftSettings: swiftSettings),
+        // Outbound HTTP/1.1 (media hosts, webhooks, URL fetches), with the resolved address checked and pinned.
+        .target(
+            name: "WagoHTTPClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Core/HTTPClient", swiftSettings: swiftSettings),
         // Webhook event payloads byte for byte as WaGo/wuzapi post them (Go's encoding/json).
         .target(
             name: "WAEvents",
@@ -116,7 +127,7 @@ let package = Package(
             name: "WAClient",
             dependencies: [
                 "WATransport", "WASocket", "WABinary", "WAProto", "WACrypto", "WASignal", "WAPairing", "WAMessaging",
-                "WagoStore",
+                "WAMedia", "WagoStore", "WagoHTTPClient",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -127,7 +138,9 @@ let package = Package(
             name: "WagoSandbox",
             dependencies: [
                 "WATransport", "WASocket", "WABinary", "WAProto", "WACrypto", "WAPairing", "WASignal", "WAMessaging",
+                "WAMedia",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -157,7 +170,7 @@ let package = Package(
             name: "WagoServer",
             dependencies: [
                 "WagoPluginABI", "WagoPluginKit", "WagoStore", "WAClient", "WATransport", "WABinary", "WagoQRCode",
-                "WAEvents", "WAMessaging", "WAProto",
+                "WAEvents", "WAMessaging", "WAProto", "WAMedia", "WagoHTTPClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -196,6 +209,19 @@ let package = Package(
         .executableTarget(name: "MediaBenchmark", dependencies: ["WAMedia"], path: "Benchmarks/Sources/MediaBenchmark"),
         .executableTarget(
             name: "SignalBenchmark", dependencies: ["WASignal", "WACrypto"], path: "Benchmarks/Sources/SignalBenchmark"),
+        // REST sends and receive-to-webhook, gateway against the embedded sandbox.
+        .executableTarget(
+            name: "SendBenchmark",
+            dependencies: [
+                "WagoServer", "WagoSandbox", "WAClient", "WATransport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Sources/SendBenchmark", swiftSettings: swiftSettings),
 
         // MARK: Tests
         .target(name: "WagoTestSupport", dependencies: ["WABinary"], path: "Tests/Support", swiftSettings: swiftSettings),
@@ -223,7 +249,7 @@ let package = Package(
             name: "WagoSandboxTests",
             dependencies: [
                 "WagoSandbox", "WATransport", "WASocket", "WABinary", "WAProto", "WACrypto", "WAPairing", "WASignal",
-                "WAMessaging",
+                "WAMessaging", "WAMedia",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -244,7 +270,7 @@ let package = Package(
             ],
             path: "Tests/WAPairingTests", swiftSettings: swiftSettings),
         .testTarget(
-            name: "WAMediaTests", dependencies: ["WAMedia", "WABinary", "WACrypto", "WagoTestSupport"],
+            name: "WAMediaTests", dependencies: ["WAMedia", "WABinary", "WACrypto", "WAProto", "WagoTestSupport"],
             path: "Tests/WAMediaTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "WAEventsTests",
@@ -260,10 +286,11 @@ let package = Package(
             name: "WagoServerTests",
             dependencies: [
                 "WagoServer", "WagoStore", "WagoPluginABI", "WagoTestSupport", "WagoSandbox", "WAClient", "WABinary",
-                "WACrypto", "WATransport", "WAProto",
+                "WACrypto", "WATransport", "WAProto", "WAMedia", "WagoHTTPClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/WagoServerTests"),
         .testTarget(

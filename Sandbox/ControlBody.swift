@@ -28,6 +28,22 @@ struct ControlBody {
         return string
     }
 
+    /// The string field `name`, or nil when it is missing.
+    func optionalString(_ name: String) throws(ControlError) -> String? {
+        guard let value = fields[name] else { return nil }
+        guard let string = value as? String else { throw .badRequest("\(name) must be a string") }
+        return string
+    }
+
+    /// The array field `name` of non-empty strings.
+    func strings(_ name: String) throws(ControlError) -> [String] {
+        guard let value = fields[name] else { throw .badRequest("missing \(name) in payload") }
+        guard let strings = value as? [String], !strings.contains(where: \.isEmpty) else {
+            throw .badRequest("\(name) must be an array of non-empty strings")
+        }
+        return strings
+    }
+
     /// The JSON object field `name`, as JSON text.
     func objectJSON(_ name: String) throws(ControlError) -> String {
         guard let value = fields[name] else { throw .badRequest("missing \(name) in payload") }

@@ -7,6 +7,7 @@ struct ControlError: Error, Sendable, Equatable {
 
     static func badRequest(_ message: String) -> ControlError { ControlError(status: .badRequest, message: message) }
     static func notFound(_ message: String) -> ControlError { ControlError(status: .notFound, message: message) }
+    static func forbidden(_ message: String) -> ControlError { ControlError(status: .forbidden, message: message) }
     static func conflict(_ message: String) -> ControlError { ControlError(status: .conflict, message: message) }
     static func gone(_ message: String) -> ControlError { ControlError(status: .gone, message: message) }
     static func badGateway(_ message: String) -> ControlError { ControlError(status: .badGateway, message: message) }

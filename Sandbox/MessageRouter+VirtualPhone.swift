@@ -14,11 +14,11 @@ extension MessageRouter {
     /// message it cannot decrypt is logged and dropped.
     func phoneReceive(_ stanza: Node, phone: String) async {
         guard let account = await accounts.account(phone: phone) else { return }
-        let store = PhoneSignalStore(account: account, state: phones)
+        let store = GroupPhoneSignalStore(sessions: PhoneSignalStore(account: account, state: phones), groupKeys: groupKeys)
         let received: ReceivedMessage
         do {
             received = try await phoneSignal.run {
-                try await ReceivedMessage.decrypt(stanza, ownUser: account.jid, store: store)
+                try await ReceivedMessage.decrypt(stanza, ownUser: account.jid, store: store, senderKeys: store)
             }
             try await phones.record(
                 PhoneMessage(
@@ -40,10 +40,11 @@ extension MessageRouter {
     }
 
     /// `POST /sandbox/send`: `phone`'s phone encrypts `message` for every device of the account
-    /// `recipient` names and, as a DeviceSentMessage, for its own companions, starting sessions
+    /// `recipient` names (a group's members: `MessageRouter+Groups`) and, as a DeviceSentMessage, for its own companions, starting sessions
     /// from bundles claimed like a key fetch; then routes it like any message.
     func phoneSend(_ message: WAE2E_Message, from phone: String, to recipient: JID) async throws(ControlError) -> RoutedMessage {
         guard let account = await accounts.account(phone: phone) else { throw .notFound("no account \(phone)") }
+        if recipient.server == JID.groupServer { return try await phoneSend(message, from: account, toGroup: recipient) }
         guard let peer = await accounts.account(owning: recipient) else { throw .notFound("no account \(recipient)") }
         guard peer.phone != account.phone else { throw .badRequest("To must be another account than From") }
         let store = PhoneSignalStore(account: account, state: phones)
@@ -76,7 +77,7 @@ extension MessageRouter {
 
     /// Bundles of `devices`, each taking a one-time prekey off the server as a key fetch does,
     /// read back with the client's parser.
-    private func claimBundles(_ devices: [JID]) async throws -> [JID: PreKeyBundle] {
+    func claimBundles(_ devices: [JID]) async throws -> [JID: PreKeyBundle] {
         let list = try await PreKeyStanzas.claim(devices, from: accounts)
         return try PreKeyBundleQuery.bundles(in: Node(tag: "iq", content: .nodes([list])))
     }

@@ -1,15 +1,23 @@
 import Foundation
 import Logging
 import WABinary
+import WAMessaging
 
-/// Moves 1:1 messages and receipts between devices: each addressed device gets its copy on
-/// its live connection, or in its offline queue until it logs in; device 0 of every account is
-/// the virtual phone, which decrypts what it gets (`MessageRouter+VirtualPhone`).
+/// Moves messages and receipts between devices, 1:1 and in groups (`MessageRouter+Groups`):
+/// each addressed device gets its copy on its live connection, or in its offline queue until
+/// it logs in; device 0 of every account is the virtual phone, which decrypts what it gets
+/// (`MessageRouter+VirtualPhone`). Device changes reach the peers as notifications
+/// (`MessageRouter+DeviceNotifications`).
 struct MessageRouter: Sendable {
     let accounts: AccountStore
     let connections: ConnectionRegistry
     let offline: OfflineQueue
     let phones: PhoneStore
+    let groups: GroupStore
+    /// The virtual phones' sender keys and who holds theirs.
+    let groupKeys: GroupPhoneKeys
+    /// Which accounts messaged each other, for device notifications.
+    let contacts = Contacts()
     /// Runs the virtual phones' Signal operations one at a time.
     let phoneSignal = SerialQueue()
     let logger: Logger
@@ -19,17 +27,21 @@ struct MessageRouter: Sendable {
     /// Checks a `<message id to type><participants><to jid=device><enc>…` from `sender` and
     /// builds each addressed device's copy. Every `<to>` must name an existing device of the
     /// chat's account or of the sender's own account (other than the sender), with an `<enc>`.
+    /// A `phash` other than the server's own over both accounts' devices is answered in the ack.
     func check(_ stanza: Node, from sender: JID, now: Date = Date()) async throws(MessageRefusal) -> RoutedMessage {
         guard let id = stanza["id"]?.description, !id.isEmpty, let to = stanza["to"]?.jid else {
             throw .badRequest("message without id or to")
         }
-        guard to.server == JID.userServer || to.server == JID.lidServer else {
-            throw .badRequest("only 1:1 messages are routed, not to \(to)")
-        }
-        guard let chatAccount = await accounts.account(owning: to) else { throw .notFound("no account \(to)") }
         guard let senderAccount = await accounts.account(owning: sender) else {
             throw .notAuthorized("\(sender) belongs to no account")
         }
+        if to.server == JID.groupServer {
+            return try await checkGroup(stanza, id: id, group: to, from: sender, account: senderAccount, now: now)
+        }
+        guard to.server == JID.userServer || to.server == JID.lidServer else {
+            throw .badRequest("only 1:1 and group messages are routed, not to \(to)")
+        }
+        guard let chatAccount = await accounts.account(owning: to) else { throw .notFound("no account \(to)") }
         guard let participants = stanza.child(tagged: "participants"), !participants.children.isEmpty else {
             throw .badRequest("message without participants")
         }
@@ -50,17 +62,37 @@ struct MessageRouter: Sendable {
             let encs = participant.children(tagged: "enc")
             guard !encs.isEmpty else { throw .badRequest("<to jid=\(target)> without <enc>") }
 
-            var attributes: Attributes = [
-                "from": .jid(sender), "id": .string(id), "t": .string(String(timestamp)),
-                "type": stanza["type"] ?? "text", "notify": .string(senderAccount.pushName),
-            ]
+            var attributes = Self.deliveryAttributes(of: stanza, from: sender, timestamp: timestamp, account: senderAccount)
             if owner.phone == senderAccount.phone { attributes["recipient"] = .jid(chat) }
             deliveries.append(
                 RoutedMessage.Delivery(
                     device: device,
                     stanza: Node(tag: "message", attributes: attributes, content: .nodes(encs + [deviceIdentity].compactMap { $0 }))))
         }
-        return RoutedMessage(id: id, chat: chat, timestamp: timestamp, deliveries: deliveries)
+        await contacts.record(senderAccount.phone, chatAccount.phone)
+        let accountsDevices = Set([chatAccount, senderAccount].flatMap { account in account.deviceIDs.map(account.deviceJID) })
+        return RoutedMessage(
+            id: id, chat: chat, timestamp: timestamp, deliveries: deliveries,
+            serverPHash: Self.mismatchedPHash(of: stanza, devices: Array(accountsDevices)))
+    }
+
+    /// What every copy of `stanza` says: sender, id, server time, type, the sender's push name,
+    /// and the `edit` attribute.
+    static func deliveryAttributes(of stanza: Node, from sender: JID, timestamp: Int64, account: VirtualAccount) -> Attributes {
+        var attributes: Attributes = [
+            "from": .jid(sender), "id": stanza["id"] ?? "", "t": .string(String(timestamp)),
+            "type": stanza["type"] ?? "text", "notify": .string(account.pushName),
+        ]
+        if let edit = stanza["edit"] { attributes["edit"] = edit }
+        return attributes
+    }
+
+    /// The server's `ParticipantHash` of `devices` when the stanza's `phash` differs from it
+    /// (whatsmeow then drops its cached lists), nil when it matches or there is none.
+    static func mismatchedPHash(of stanza: Node, devices: [JID]) -> String? {
+        guard let sent = stanza["phash"]?.description else { return nil }
+        let expected = ParticipantHash.of(devices)
+        return sent == expected ? nil : expected
     }
 
     /// Hands every addressed device its copy.
@@ -72,12 +104,21 @@ struct MessageRouter: Sendable {
 
     // MARK: Receipts
 
-    /// Forwards `<receipt id to [type]>` from `device` to every device of the account of `to`
-    /// (the original sender's), as `<receipt from=<device> id t [type]/>`.
+    /// Forwards `<receipt id to [participant] [type]>` from `device` to every device of the
+    /// original sender's account: as `<receipt from=<device> id t [type]/>` for a 1:1 message,
+    /// as `<receipt from=<group> participant=<device> …/>` for a group's (`to` the group,
+    /// `participant` its sender).
     func forward(receipt: Node, from device: JID, now: Date = Date()) async throws(MessageRefusal) {
         guard let id = receipt["id"], let to = receipt["to"]?.jid else { throw .badRequest("receipt without id or to") }
-        guard let owner = await accounts.account(owning: to) else { throw .notFound("no account \(to)") }
         var attributes: Attributes = ["from": .jid(device), "id": id, "t": .string(String(Int64(now.timeIntervalSince1970)))]
+        var sender = to
+        if to.server == JID.groupServer {
+            guard let participant = receipt["participant"]?.jid else { throw .badRequest("group receipt without participant") }
+            attributes["from"] = .jid(to)
+            attributes["participant"] = .jid(device)
+            sender = participant
+        }
+        guard let owner = await accounts.account(owning: sender) else { throw .notFound("no account \(sender)") }
         if let type = receipt["type"] { attributes["type"] = type }
         let forwarded = Node(tag: "receipt", attributes: attributes)
         for target in owner.deviceIDs.map(owner.deviceJID) where target != device {
@@ -95,7 +136,7 @@ struct MessageRouter: Sendable {
     // MARK: Delivery
 
     /// Sends `stanza` on `device`'s live connection, or queues it for its next login. The
-    /// phone (device 0) takes messages itself; receipts for it are dropped, it keeps none.
+    /// phone (device 0) takes messages itself; other stanzas for it are dropped, it keeps none.
     func deliver(_ stanza: Node, to device: JID) async {
         if device.device == 0 {
             if stanza.tag == "message" { await phoneReceive(stanza, phone: device.user) }

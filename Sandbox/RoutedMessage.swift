@@ -10,16 +10,18 @@ struct RoutedMessage: Sendable {
     }
 
     var id: String
-    /// The conversation's user JID, the `from` of the sender's ack.
+    /// The conversation's user or group JID, the `from` of the sender's ack.
     var chat: JID
-    /// Unix seconds, the server's time for the message.
+    /// Unix seconds, the server time for the message.
     var timestamp: Int64
     var deliveries: [Delivery]
+    /// The server's participant hash when the sender's `phash` was another: its device lists are stale.
+    var serverPHash: String? = nil
 
-    /// `<ack class=message id from=<chat> t/>`.
+    /// `<ack class=message id from=<chat> t [phash]/>`.
     var ack: Node {
-        Node(
-            tag: "ack",
-            attributes: ["class": "message", "id": .string(id), "from": .jid(chat), "t": .string(String(timestamp))])
+        var attributes: Attributes = ["class": "message", "id": .string(id), "from": .jid(chat), "t": .string(String(timestamp))]
+        if let serverPHash { attributes["phash"] = .string(serverPHash) }
+        return Node(tag: "ack", attributes: attributes)
     }
 }

@@ -24,6 +24,9 @@ actor SandboxConnection {
     private let accounts: AccountStore
     private let connections: ConnectionRegistry
     private let router: MessageRouter
+    private let presence: PresenceRouter
+    private let historySync: HistorySyncSender
+    private let media: MediaHost
     /// The X25519 key the client proved in the handshake.
     let clientStaticKey: [UInt8]
     private let configuration: SandboxConfiguration
@@ -51,11 +54,14 @@ actor SandboxConnection {
     private var awaited: [Awaited: AsyncThrowingStream<Node, any Error>.Continuation] = [:]
 
     init(
-        noise: NoiseConnection, router: MessageRouter, clientStaticKey: [UInt8], configuration: SandboxConfiguration,
-        logger: Logger
+        noise: NoiseConnection, router: MessageRouter, presence: PresenceRouter, historySync: HistorySyncSender,
+        media: MediaHost, clientStaticKey: [UInt8], configuration: SandboxConfiguration, logger: Logger
     ) {
         self.noise = noise
         self.router = router
+        self.presence = presence
+        self.historySync = historySync
+        self.media = media
         accounts = router.accounts
         connections = router.connections
         self.clientStaticKey = clientStaticKey
@@ -213,7 +219,10 @@ actor SandboxConnection {
         switch node.tag {
         case "iq": try await handleIQ(node)
         case "message": try await handleMessage(node)
+        case "receipt" where node["type"]?.description == "hist_sync":
+            if let device { await historySync.acknowledged(node, from: device) }
         case "receipt": await handleReceipt(node)
+        case "presence", "chatstate": if let device { await presence.handle(node, from: device) }
         // Clients acknowledge what they were delivered; the sandbox keeps nothing to release.
         case "ack": break
         default: logger.debug("ignored a stanza", metadata: ["tag": "\(node.tag)"])
@@ -239,6 +248,9 @@ actor SandboxConnection {
                 try await becomeActive()
             case ("get", "usync", "usync"):
                 try await answerDeviceList(iq)
+            case ("get", "w:g2", "query"):
+                guard let device else { throw IQRefusal.notAuthorized("w:g2 before login") }
+                try await noise.send(try await router.groupInfo(iq, asker: device).encodedFrame())
             case ("set", "passive", "passive"):
                 try await answer(id)
                 passive = true
@@ -246,6 +258,8 @@ actor SandboxConnection {
                 try await handleLinkCode(iq, id: id)
             case ("set", "md", "remove-companion-device"):
                 try await removeSelf(child, id: id)
+            case ("set", "w:m", "media_conn"):
+                try await answer(id, [try await media.connectionNode()])
             case (_, "encrypt", _):
                 try await handleEncrypt(iq, type: type, id: id)
             default:
@@ -382,6 +396,7 @@ actor SandboxConnection {
             throw IQRefusal.internalError("\(error)")
         }
         try await answer(id)
+        await router.announceUnlinked(device)
         try await end(with: .deviceRemoved)
     }
 

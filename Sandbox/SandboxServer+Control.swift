@@ -89,13 +89,17 @@ extension SandboxServer {
                 return Self.json(DeviceReply(deviceJID: device.description))
             }
         }
+        addPresenceRoutes(to: router)
+        addGroupRoutes(to: router)
+        addHistorySyncRoutes(to: router)
+        addMediaRoutes(to: router)
     }
 
     private static let adminTokenHeader = HTTPField.Name("admintoken")!
 
     /// Checks the admin token, reads the JSON body, runs `handle` and turns its JSON text or
     /// refusal into the response.
-    private nonisolated func answer(
+    nonisolated func answer(
         _ request: Request, _ context: BasicRequestContext, readingBody: Bool = true,
         _ handle: (ControlBody) async throws(ControlError) -> String
     ) async -> Response {
@@ -123,7 +127,7 @@ extension SandboxServer {
     }
 
     /// One line of JSON with sorted keys; the reply types hold only strings, numbers and arrays.
-    private static func json(_ value: some Encodable) -> String {
+    static func json(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
@@ -154,7 +158,7 @@ extension SandboxServer {
 }
 
 /// Compares secrets without leaking, through timing, how much of a guess was right.
-private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     guard a.count == b.count else { return false }
     return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
 }

@@ -88,6 +88,7 @@ extension SandboxServer {
             throw ControlError(error)
         }
         _ = try? await endStream(of: jid, with: .deviceRemoved)
+        await router.announceUnlinked(jid)
         return jid
     }
 
@@ -182,8 +183,10 @@ extension SandboxServer {
         } catch {
             throw ControlError(error)
         }
+        await router.announceLinked(deviceJID)
         // The client hangs up first after 515 (hangUpDelay), as whatsmeow needs.
         try? await connection.end(with: .restartRequired)
+        await historySync.sendInitialSync(to: deviceJID, phone: account.phone)
         return deviceJID
     }
 }

@@ -24,6 +24,12 @@ public actor SandboxServer {
     nonisolated let connections = ConnectionRegistry()
     /// Routes messages and receipts, queues them for offline devices, runs the virtual phones.
     nonisolated let router: MessageRouter
+    /// Presence subscriptions and announcements, and chat states.
+    nonisolated let presence: PresenceRouter
+    /// The virtual phones' history blobs for the companions they link.
+    nonisolated let historySync: HistorySyncSender
+    /// The media host: `media_conn` credentials, uploads and downloads on this server's port.
+    nonisolated let media: MediaHost
     /// The key gateways must pin (`WAGO_WA_ROOT_KEY`).
     public nonisolated var rootPublicKey: [UInt8] { keys.root.publicKey.bytes }
 
@@ -42,7 +48,13 @@ public actor SandboxServer {
         router = MessageRouter(
             accounts: accounts, connections: connections,
             offline: try OfflineQueue(directory: configuration.dataDirectory, limit: configuration.offlineQueueLimit),
-            phones: try PhoneStore(directory: configuration.dataDirectory), logger: logger)
+            phones: try PhoneStore(directory: configuration.dataDirectory),
+            groups: try GroupStore(directory: configuration.dataDirectory),
+            groupKeys: try GroupPhoneKeys(directory: configuration.dataDirectory), logger: logger)
+        presence = PresenceRouter(accounts: accounts, connections: connections, logger: logger)
+        let media = try MediaHost(dataDirectory: configuration.dataDirectory)
+        self.media = media
+        historySync = HistorySyncSender(router: router, media: media, logger: logger)
     }
 
     /// Serves until cancelled. `onListening` gets the URL once the port is bound.
@@ -64,6 +76,7 @@ public actor SandboxServer {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? self.configuration.port
+                await self.media.listening(on: "\(self.configuration.host):\(port)")
                 let info = SandboxInfo(
                     url: "ws://\(self.configuration.host):\(port)/ws/chat", rootPublicKey: Hex.string(self.rootPublicKey))
                 await self.setInfo(info)
@@ -120,7 +133,8 @@ public actor SandboxServer {
             }
             noise = NoiseConnection(socket: accepted.socket, stream: stream)
             connection = SandboxConnection(
-                noise: noise, router: router, clientStaticKey: accepted.clientStaticKey, configuration: configuration,
+                noise: noise, router: router, presence: presence, historySync: historySync, media: media,
+                clientStaticKey: accepted.clientStaticKey, configuration: configuration,
                 logger: logger)
             try await connection.start(with: accepted.payload)
         } catch {

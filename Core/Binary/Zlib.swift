@@ -1,7 +1,23 @@
 import CZlib
 
-/// Inflates compressed frames (flag byte `& 2`) with the system zlib.
-enum Zlib {
+/// zlib streams with the system zlib: compressed frames (flag byte `& 2`), and the history
+/// blobs a phone sends its companions.
+public enum Zlib {
+    /// Inflates `bytes`, a zlib stream, refusing output beyond `limit` bytes.
+    public static func inflate(_ bytes: [UInt8], limit: Int) throws(BinaryDecodingError) -> [UInt8] {
+        try bytes.withUnsafeBufferPointer { buffer throws(BinaryDecodingError) in try inflate(buffer, limit: limit) }
+    }
+
+    /// Compresses `bytes` into a zlib stream (RFC 1950). Nil only when zlib runs out of memory.
+    public static func deflate(_ bytes: [UInt8]) -> [UInt8]? {
+        var compressed = [UInt8](repeating: 0, count: Int(compressBound(uLong(bytes.count))))
+        var compressedCount = uLongf(compressed.count)
+        guard compress2(&compressed, &compressedCount, bytes, uLong(bytes.count), Z_DEFAULT_COMPRESSION) == Z_OK else {
+            return nil
+        }
+        return Array(compressed.prefix(Int(compressedCount)))
+    }
+
     /// Inflates a zlib stream (RFC 1950), refusing output beyond `limit` bytes. Bytes after the
     /// end of the stream are ignored, as Go's `zlib.Reader` does.
     static func inflate(_ input: UnsafeBufferPointer<UInt8>, limit: Int) throws(BinaryDecodingError) -> [UInt8] {

@@ -24,6 +24,12 @@ public enum ClientEvent: Sendable {
     case message(ReceivedMessage)
     /// Our messages delivered to or read by a peer.
     case receipt(MessageReceipt)
+    /// A contact we subscribed to came online or went offline.
+    case presence(PresenceUpdate)
+    /// Someone typing, recording or pausing in a chat.
+    case chatState(ChatStateUpdate)
+    /// A history blob the phone sent after linking, downloaded and decoded.
+    case historySync(HistorySyncUpdate)
     /// Any other stanza, for the pipelines above (messages, receipts, notifications).
     case stanza(Node)
 }

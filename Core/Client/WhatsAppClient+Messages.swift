@@ -8,8 +8,9 @@ import WASignal
 import WATransport
 import WagoStore
 
-/// Sending and receiving 1:1 messages: device lists, sessions, encryption per device, the
-/// server's ack, and receipts both ways.
+/// Sending and receiving messages: device lists (cached, kept current by devices
+/// notifications), sessions, encryption per device or with our group sender key, the server's
+/// ack, and receipts both ways.
 extension WhatsAppClient {
     /// What the server said when it took a message.
     public struct SentMessage: Sendable {
@@ -17,30 +18,80 @@ extension WhatsAppClient {
         public var timestamp: Date
     }
 
-    /// Encrypts `message` for every device of `chat` and our other devices, sends it, and
-    /// waits for the server's ack.
+    /// Encrypts `message` for every device of `chat` (a user, or a group's participants) and
+    /// our other devices, sends it, and waits for the server's ack. When the ack says our
+    /// device lists were stale, the devices we missed get the message too.
     /// - Throws: `ClientError.notLoggedIn`, `ClientError.server` when the server refuses it.
     public func send(_ message: WAE2E_Message, to chat: JID, id: String? = nil) async throws -> SentMessage {
         guard loggedIn, let ownJID = device.jid.flatMap({ try? JID(parsing: $0) }) else { throw ClientError.notLoggedIn }
         let id = id ?? MessageID.generate(ownUser: ownJID.user)
-        let devices = try await deviceList(of: [chat.nonAD, ownJID.nonAD])
-        let recipientDevices = devices.filter { $0.user == chat.user && $0.server == chat.server }
-        let ownDevices = devices.filter { $0.user == ownJID.user && $0.server == ownJID.server && $0.device != ownJID.device }
-        let socket = self.socket
-        let encryptor = MessageEncryptor(store: signal) { devices in
-            let answer = try await socket.sendIQ(PreKeyBundleQuery.request(devices: devices))
-            try ClientError.check(answer)
-            return try PreKeyBundleQuery.bundles(in: answer)
-        }
-        let stanza = try await encryptor.stanza(
-            for: message, id: id, to: chat, recipientDevices: recipientDevices, ownDevices: ownDevices,
-            deviceIdentity: try deviceIdentityForPeers())
-        let ack = try await sendAwaitingAck(stanza, id: id)
-        if let error = ack["error"] {
-            throw ClientError.server(code: Int(error.description) ?? 0, text: "message refused")
-        }
+        let ack =
+            chat.server == JID.groupServer
+            ? try await sendToGroup(message, group: chat.nonAD, id: id, ownJID: ownJID)
+            : try await sendToUser(message, user: chat.nonAD, id: id, ownJID: ownJID)
         let seconds = ack["t"].flatMap { Double($0.description) } ?? Date().timeIntervalSince1970
         return SentMessage(id: id, timestamp: Date(timeIntervalSince1970: seconds))
+    }
+
+    /// A 1:1 message: every device of `user` and our other devices, each on its session.
+    private func sendToUser(_ message: WAE2E_Message, user: JID, id: String, ownJID: JID) async throws -> Node {
+        let users = [user, ownJID.nonAD]
+        let encryptor = MessageEncryptor(store: signal, fetchBundles: bundleFetcher())
+        let deviceIdentity = try deviceIdentityForPeers()
+        /// The stanza for `targets` of `devices` (all we know, for `phash`).
+        func stanza(for targets: [JID], of devices: [JID]) async throws -> Node {
+            try await encryptor.stanza(
+                for: message, id: id, to: user, recipientDevices: targets.filter { $0.nonAD == user },
+                ownDevices: targets.filter { $0.nonAD == ownJID.nonAD && $0 != ownJID }, deviceIdentity: deviceIdentity,
+                phash: ParticipantHash.of(devices))
+        }
+        let devices = try await knownDevices(of: users)
+        let sent = try await stanza(for: devices, of: devices)
+        let ack = try await sendAwaitingAck(sent, id: id)
+        guard let fresh = try await freshDevicesIfStale(ack, sent: sent, users: users) else { return ack }
+        let missed = fresh.filter { !devices.contains($0) && $0 != ownJID }
+        if !missed.isEmpty { _ = try await sendAwaitingAck(try await stanza(for: missed, of: fresh), id: id) }
+        return ack
+    }
+
+    /// A group message: once with our sender key, plus the key itself for the participants'
+    /// devices that lack it; those are remembered as holders once the server took it.
+    private func sendToGroup(_ message: WAE2E_Message, group: JID, id: String, ownJID: JID) async throws -> Node {
+        let encryptor = GroupMessageEncryptor(store: signal, fetchBundles: bundleFetcher())
+        let deviceIdentity = try deviceIdentityForPeers()
+        let participants = try await groupParticipants(of: group)
+        let users = participants + [ownJID.nonAD]
+        let devices = try await knownDevices(of: users)
+        let built = try await encryptor.stanza(
+            for: message, id: id, group: group, sender: ownJID, participantDevices: devices,
+            holders: try await senderKeyHolders.holders(of: group), deviceIdentity: deviceIdentity)
+        let ack = try await sendAwaitingAck(built.node, id: id)
+        try await senderKeyHolders.addHolders(built.distributedTo, of: group)
+        guard ack["phash"] != nil, ack["phash"] != built.node["phash"] else { return ack }
+        // Our participants or their device lists are stale: ask again, then give the devices
+        // we missed the message on their 1:1 sessions, with our sender key.
+        await groupMetadata.invalidate(group)
+        let freshParticipants = try await groupParticipants(of: group)
+        let freshUsers = Array(Set(users + freshParticipants))
+        for user in freshUsers { await userDevices.invalidate(user) }
+        let fresh = try await knownDevices(of: freshParticipants + [ownJID.nonAD])
+        let missed = fresh.filter { !devices.contains($0) && $0 != ownJID }
+        guard !missed.isEmpty else { return ack }
+        let resent = try await encryptor.resend(
+            message, id: id, group: group, sender: ownJID, to: missed, participantDevices: fresh,
+            deviceIdentity: deviceIdentity)
+        _ = try await sendAwaitingAck(resent.node, id: id)
+        try await senderKeyHolders.addHolders(resent.distributedTo, of: group)
+        return ack
+    }
+
+    /// When the ack carries another `phash` than `sent`, the cached lists of `users` are
+    /// dropped and fetched again. - Returns: the fresh devices, or nil when the lists were right.
+    private func freshDevicesIfStale(_ ack: Node, sent: Node, users: [JID]) async throws -> [JID]? {
+        guard let serverHash = ack["phash"], serverHash != sent["phash"] else { return nil }
+        logger.info("the server saw other devices than we sent to", metadata: ["id": "\(sent["id"]?.description ?? "")"])
+        for user in users { await userDevices.invalidate(user) }
+        return try await knownDevices(of: users)
     }
 
     /// Sends an IQ for a plugin and returns the server's answer, whatever its type.
@@ -55,11 +106,26 @@ extension WhatsAppClient {
         try await socket.send(node)
     }
 
+    /// Every device of `users`: cached lists, the others by usync.
+    private func knownDevices(of users: [JID]) async throws -> [JID] {
+        try await userDevices.devices(of: users) { try await self.deviceList(of: $0) }
+    }
+
     /// Every device of `users`, by usync.
     private func deviceList(of users: [JID]) async throws -> [JID] {
         let answer = try await socket.sendIQ(DeviceListQuery.request(users: users))
         try ClientError.check(answer)
         return try DeviceListQuery.devices(in: answer)
+    }
+
+    /// Prekey bundles of devices we have no session with, by a key fetch.
+    private func bundleFetcher() -> @Sendable ([JID]) async throws -> [JID: PreKeyBundle] {
+        let socket = self.socket
+        return { devices in
+            let answer = try await socket.sendIQ(PreKeyBundleQuery.request(devices: devices))
+            try ClientError.check(answer)
+            return try PreKeyBundleQuery.bundles(in: answer)
+        }
     }
 
     /// Our signed device identity as peers get it: without the account signature key.
@@ -71,12 +137,13 @@ extension WhatsAppClient {
     }
 
     /// Sends `stanza` and waits (bounded) for the server's `<ack class=message id>`.
+    /// - Throws: `ClientError.server` when the ack carries an error or none comes.
     private func sendAwaitingAck(_ stanza: Node, id: String) async throws -> Node {
         let (acks, sink) = AsyncStream<Node>.makeStream()
         pendingAcks[id] = sink
         defer { pendingAcks[id] = nil }
         try await socket.send(stanza)
-        return try await withThrowingTaskGroup(of: Node?.self) { group in
+        let ack = try await withThrowingTaskGroup(of: Node?.self) { group in
             group.addTask { await acks.first { _ in true } }
             group.addTask {
                 try await Task.sleep(for: .seconds(30))
@@ -86,6 +153,10 @@ extension WhatsAppClient {
             guard let ack = try await group.next() ?? nil else { throw ClientError.server(code: 408, text: "no ack") }
             return ack
         }
+        if let error = ack["error"] {
+            throw ClientError.server(code: Int(error.description) ?? 0, text: "message refused")
+        }
+        return ack
     }
 
     // MARK: Receiving
@@ -99,14 +170,18 @@ extension WhatsAppClient {
         waiter.finish()
     }
 
-    /// An incoming message: decrypt, report, then the delivery receipt and ack; a message we
-    /// cannot decrypt gets a retry receipt instead.
+    /// An incoming message (1:1, or a group's with our peers' sender keys): decrypt, report,
+    /// then the delivery receipt and ack; a message we cannot decrypt gets a retry receipt instead.
     func handleMessage(_ stanza: Node) async throws {
         guard let ownJID = device.jid.flatMap({ try? JID(parsing: $0) }) else { return }
         do {
-            let received = try await ReceivedMessage.decrypt(stanza, ownUser: ownJID, store: signal)
+            let received = try await ReceivedMessage.decrypt(stanza, ownUser: ownJID, store: signal, senderKeys: signal)
             eventSink.yield(.message(received))
-            if let receipt = Receipts.receipt(for: stanza, type: received.isFromMe ? "sender" : nil) {
+            handleHistorySyncNotification(in: received)
+            // whatsmeow's receipt types: peer_msg for our phone's protocol messages, sender for
+            // our own messages from other devices, none (delivery) for everyone else's.
+            let type = stanza["category"]?.description == "peer" ? "peer_msg" : received.isFromMe ? "sender" : nil
+            if let receipt = Receipts.receipt(for: stanza, type: type) {
                 try await socket.send(receipt)
             }
         } catch {
@@ -122,6 +197,7 @@ extension WhatsAppClient {
         var attributes: Attributes = ["type": "retry"]
         if let id = stanza["id"] { attributes["id"] = id }
         if let from = stanza["from"] { attributes["to"] = from }
+        if let participant = stanza["participant"] { attributes["participant"] = participant }
         return Node(
             tag: "receipt", attributes: attributes,
             content: .nodes([
@@ -134,7 +210,7 @@ extension WhatsAppClient {
             ]))
     }
 
-    /// A delivery or read receipt for messages we sent.
+    /// A delivery or read receipt for messages we sent; in a group, `participant` is the reader.
     func handleReceipt(_ stanza: Node) async throws {
         if let from = stanza["from"]?.jid, let id = stanza["id"]?.description {
             var ids = [id]
@@ -142,10 +218,17 @@ extension WhatsAppClient {
             eventSink.yield(
                 .receipt(
                     MessageReceipt(
-                        ids: ids, chat: from.nonAD, sender: from, type: stanza["type"]?.description ?? "delivery",
+                        ids: ids, chat: from.nonAD, sender: stanza["participant"]?.jid ?? from,
+                        type: stanza["type"]?.description ?? "delivery",
                         timestamp: Date(timeIntervalSince1970: stanza["t"].flatMap { Double($0.description) } ?? 0))))
         }
         if let ack = Receipts.ack(for: stanza) { try await socket.send(ack) }
+    }
+
+    /// `<notification type=devices>`: a peer's (or our own) device list changed.
+    func handleDevicesNotification(_ node: Node) async throws {
+        guard let notification = try DeviceNotification(node) else { return }
+        await userDevices.apply(notification)
     }
 }
 

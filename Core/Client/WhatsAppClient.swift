@@ -4,9 +4,11 @@ import WABinary
 import WACrypto
 import WAProto
 import WASignal
+import WAMedia
 import WAMessaging
 import WASocket
 import WATransport
+import WagoHTTPClient
 import WagoStore
 
 /// One session's WhatsApp companion device: it registers and links (QR or pair code), logs in
@@ -43,6 +45,14 @@ public actor WhatsAppClient {
     var pendingAcks: [String: AsyncStream<Node>.Continuation] = [:]
     /// Callers waiting for the next state change (`waitUntil`).
     private var stateWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Device lists, group metadata and our sender key's holders, for sending (WhatsAppClient+Messages).
+    let userDevices = UserDevicesCache()
+    let groupMetadata = GroupMetadataCache()
+    let senderKeyHolders: StoredSenderKeyHolders
+    /// The last `media_conn` answer and when it expires (WhatsAppClient+Media.swift).
+    var cachedMediaConnection: (connection: MediaConnection, expiresAt: ContinuousClock.Instant)?
+    /// Created at the first upload or download.
+    var mediaHTTPClient: HTTPClient?
 
     /// Opens the session's device, creating fresh keys for a device never linked before.
     public init(
@@ -66,6 +76,7 @@ public actor WhatsAppClient {
         self.logger = logger
         self.device = device
         self.identity = identity
+        senderKeyHolders = StoredSenderKeyHolders(values: PluginValueStore(database: database), session: session)
         (events, eventSink) = AsyncStream.makeStream()
         let noiseKey = try Curve25519KeyPair(privateKey: device.noisePrivateKey)
         let payload = PayloadSource(devices: devices, signal: signal, session: session, configuration: configuration)
@@ -231,6 +242,10 @@ public actor WhatsAppClient {
             try await handleReceipt(node)
         case "ack":
             handleAck(node)
+        case "presence":
+            try handlePresence(node)
+        case "chatstate":
+            try handleChatState(node)
         default:
             eventSink.yield(.stanza(node))
         }
@@ -243,6 +258,11 @@ public actor WhatsAppClient {
             try await uploadPreKeys()
         case "link_code_companion_reg":
             try await finishPairCode(node)
+        case "devices":
+            try await handleDevicesNotification(node)
+        case "w:gp2":
+            try await handleGroupNotification(node)
+            eventSink.yield(.stanza(node))
         default:
             eventSink.yield(.stanza(node))
         }

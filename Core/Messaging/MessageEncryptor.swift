@@ -22,43 +22,53 @@ public struct MessageEncryptor: Sendable {
     ///   - recipientDevices: every device of the recipient (from usync).
     ///   - ownDevices: our account's other devices (not this one).
     ///   - deviceIdentity: our ADVSignedDeviceIdentity without the account key, sent with prekey messages.
+    ///   - phash: the `ParticipantHash` of every device of both accounts (ours included), so the
+    ///     server can say when our device lists are stale; nil leaves it out.
     /// - Returns: the stanza, ready to send.
     public func stanza(
         for message: WAE2E_Message, id: String, to recipient: JID, recipientDevices: [JID], ownDevices: [JID],
-        deviceIdentity: [UInt8]?
+        deviceIdentity: [UInt8]?, phash: String? = nil
     ) async throws -> Node {
-        let devices = try await devicesWithSessions(recipientDevices + ownDevices)
         let forRecipient: [UInt8] = try message.serializedBytes()
         var sent = WAE2E_Message()
         sent.deviceSentMessage.destinationJid = recipient.nonAD.description
         sent.deviceSentMessage.message = message
         let forOwnDevices: [UInt8] = try sent.serializedBytes()
         let own = Set(ownDevices)
-
-        var participants: [Node] = []
-        var anyPreKeyMessage = false
-        for device in devices {
-            let plaintext = MessagePadding.pad(own.contains(device) ? forOwnDevices : forRecipient)
-            let encrypted = try await SessionCipher(store: store, address: device.signalAddress).encrypt(plaintext)
-            if case .preKey = encrypted { anyPreKeyMessage = true }
-            participants.append(
-                Node(
-                    tag: "to", attributes: ["jid": .jid(device)],
-                    content: .nodes([
-                        Node(
-                            tag: "enc", attributes: ["v": "2", "type": .string(encrypted.encType)],
-                            content: .bytes(encrypted.serialized))
-                    ])))
-        }
-        guard !participants.isEmpty else { throw MessagingError.noBundle(recipient.description) }
-        var children = [Node(tag: "participants", content: .nodes(participants))]
-        if anyPreKeyMessage, let deviceIdentity {
+        let encrypted = try await participants(
+            recipientDevices + ownDevices, encAttributes: MessageAttributes.encAttributes(of: message)
+        ) { own.contains($0) ? forOwnDevices : forRecipient }
+        guard !encrypted.nodes.isEmpty else { throw MessagingError.noBundle(recipient.description) }
+        var attributes = MessageAttributes.stanza(id: id, to: recipient.nonAD, message: message)
+        if let phash { attributes["phash"] = .string(phash) }
+        var children = [Node(tag: "participants", content: .nodes(encrypted.nodes))]
+        if encrypted.anyPreKeyMessage, let deviceIdentity {
             children.append(Node(tag: "device-identity", content: .bytes(deviceIdentity)))
         }
-        return Node(
-            tag: "message",
-            attributes: ["id": .string(id), "to": .jid(recipient.nonAD), "type": .string(Self.stanzaType(of: message))],
-            content: .nodes(children))
+        children += MessageAttributes.trailingNodes(of: message, to: recipient.nonAD)
+        return Node(tag: "message", attributes: attributes, content: .nodes(children))
+    }
+
+    /// `<to jid=device><enc …>` for each of `devices` that has or can start a session, with
+    /// `plaintext(device)` padded and encrypted on that device's session.
+    /// - Returns: the nodes, and whether any is a prekey message (the stanza then needs our identity).
+    func participants(
+        _ devices: [JID], encAttributes: Attributes, plaintext: (JID) -> [UInt8]
+    ) async throws -> (nodes: [Node], anyPreKeyMessage: Bool) {
+        var nodes: [Node] = []
+        var anyPreKeyMessage = false
+        for device in try await devicesWithSessions(devices) {
+            let encrypted = try await SessionCipher(store: store, address: device.signalAddress)
+                .encrypt(MessagePadding.pad(plaintext(device)))
+            if case .preKey = encrypted { anyPreKeyMessage = true }
+            var attributes = encAttributes
+            attributes["type"] = .string(encrypted.encType)
+            nodes.append(
+                Node(
+                    tag: "to", attributes: ["jid": .jid(device)],
+                    content: .nodes([Node(tag: "enc", attributes: attributes, content: .bytes(encrypted.serialized))])))
+        }
+        return (nodes, anyPreKeyMessage)
     }
 
     /// `devices`, less those without a session and without a bundle to start one.
@@ -74,18 +84,6 @@ public struct MessageEncryptor: Sendable {
         let started = Set(bundles.keys)
         let skipped = Set(missing).subtracting(started)
         return devices.filter { !skipped.contains($0) }
-    }
-
-    /// The stanza `type`: whatsmeow's `getTypeFromMessage`, for the kinds we send.
-    static func stanzaType(of message: WAE2E_Message) -> String {
-        if message.hasReactionMessage || message.hasEncReactionMessage { return "reaction" }
-        if message.hasPollCreationMessage || message.hasPollUpdateMessage { return "poll" }
-        if message.hasImageMessage || message.hasVideoMessage || message.hasAudioMessage || message.hasDocumentMessage
-            || message.hasStickerMessage || message.hasContactMessage || message.hasLocationMessage
-        {
-            return "media"
-        }
-        return "text"
     }
 }
 

@@ -4,10 +4,11 @@ import WABinary
 import WAProto
 import WASignal
 
-/// A decrypted 1:1 message, with what whatsmeow's `MessageInfo` says about it.
+/// A decrypted message, 1:1 or in a group, with what whatsmeow's `MessageInfo` says about it.
 public struct ReceivedMessage: Sendable {
     public var id: String
-    /// The conversation: the other party's user JID (ours: the `recipient` of our own sent copy).
+    /// The conversation: the other party's user JID (ours: the `recipient` of our own sent
+    /// copy), or the group's `@g.us` JID.
     public var chat: JID
     /// The device that sent it.
     public var sender: JID
@@ -16,27 +17,62 @@ public struct ReceivedMessage: Sendable {
     public var pushName: String
     /// The stanza type: text, media, reaction, poll.
     public var type: String
+    /// The stanza's `edit` attribute ("1" edit, "7" sender revoke, "8" admin revoke, ...), or "".
+    public var edit: String
     public var message: WAE2E_Message
 
-    /// Decrypts `stanza`'s `<enc>` (pkmsg or msg) with the session of the sending device and
-    /// unwraps our own devices' `DeviceSentMessage`.
-    /// - Parameter ownUser: our account (any device), to tell our own messages apart.
+    public var isGroup: Bool { chat.server == JID.groupServer }
+
+    /// Decrypts `stanza`: its `pkmsg`/`msg` with the session of the sending device (unwrapping
+    /// our own devices' `DeviceSentMessage`), a SenderKeyDistributionMessage inside it into
+    /// `senderKeys`, and a group's `skmsg` with the sender's key from `senderKeys`.
+    /// - Parameters:
+    ///   - ownUser: our account (any device), to tell our own messages apart.
+    ///   - senderKeys: where group sender keys live; without it, group messages cannot be read.
     public static func decrypt(
-        _ stanza: Node, ownUser: JID, store: any SignalProtocolStore
+        _ stanza: Node, ownUser: JID, store: any SignalProtocolStore, senderKeys: (any SignalSenderKeyStore)? = nil
     ) async throws -> ReceivedMessage {
-        guard let id = stanza["id"]?.description, let sender = stanza["from"]?.jid else {
+        guard let id = stanza["id"]?.description, let from = stanza["from"]?.jid else {
             throw MessagingError.malformed("message without id or from")
         }
-        guard let enc = stanza.children(tagged: "enc").first(where: { ["pkmsg", "msg"].contains($0["type"]?.description) }),
-            case .bytes(let ciphertext) = enc.content, let encType = enc["type"]?.description
-        else { throw MessagingError.malformed("message without a pkmsg or msg <enc>") }
-        let version = enc["v"].flatMap { Int($0.description) } ?? 2
-        let padded = try await SessionCipher(store: store, address: sender.signalAddress)
-            .decrypt(CiphertextMessage(encType: encType, serialized: ciphertext))
-        var message = try WAE2E_Message(serializedBytes: MessagePadding.unpad(padded, encVersion: version))
+        let group = from.server == JID.groupServer ? from.nonAD : nil
+        let sender: JID
+        if group != nil {
+            guard let participant = stanza["participant"]?.jid else { throw MessagingError.malformed("group message without participant") }
+            sender = participant
+        } else {
+            sender = from
+        }
+        var content: WAE2E_Message?
+        for enc in stanza.children(tagged: "enc") {
+            guard case .bytes(let ciphertext) = enc.content, let encType = enc["type"]?.description else {
+                throw MessagingError.malformed("<enc> without type or bytes")
+            }
+            let version = enc["v"].flatMap { Int($0.description) } ?? 2
+            switch encType {
+            case "pkmsg", "msg":
+                let padded = try await SessionCipher(store: store, address: sender.signalAddress)
+                    .decrypt(CiphertextMessage(encType: encType, serialized: ciphertext))
+                var message = try WAE2E_Message(serializedBytes: MessagePadding.unpad(padded, encVersion: version))
+                if message.hasSenderKeyDistributionMessage, let group {
+                    try await process(message.senderKeyDistributionMessage, group: group, sender: sender, senderKeys)
+                    message.clearSenderKeyDistributionMessage()
+                }
+                if message != WAE2E_Message() { content = message }
+            case "skmsg":
+                guard let group, let senderKeys else { throw MessagingError.malformed("skmsg outside a group") }
+                let padded = try await GroupCipher(
+                    store: senderKeys, name: GroupMessageEncryptor.senderKeyName(group: group, sender: sender)
+                ).decrypt(try SenderKeyMessage(serialized: ciphertext))
+                content = try WAE2E_Message(serializedBytes: MessagePadding.unpad(padded, encVersion: version))
+            default:
+                continue
+            }
+        }
+        guard var message = content else { throw MessagingError.malformed("message without a pkmsg, msg or skmsg <enc>") }
         let isFromMe = sender.user == ownUser.user && sender.server == ownUser.server
-        var chat = sender.nonAD
-        if isFromMe {
+        var chat = group ?? sender.nonAD
+        if isFromMe, group == nil {
             guard let recipient = stanza["recipient"]?.jid ?? (try? JID(parsing: message.deviceSentMessage.destinationJid))
             else { throw MessagingError.malformed("own message without a recipient") }
             chat = recipient.nonAD
@@ -46,6 +82,16 @@ public struct ReceivedMessage: Sendable {
             id: id, chat: chat, sender: sender, isFromMe: isFromMe,
             timestamp: Date(timeIntervalSince1970: stanza["t"].flatMap { Double($0.description) } ?? 0),
             pushName: stanza["notify"]?.description ?? "", type: stanza["type"]?.description ?? "text",
-            message: message)
+            edit: stanza["edit"]?.description ?? "", message: message)
+    }
+
+    /// Stores `sender`'s sender key for `group` from its distribution message.
+    private static func process(
+        _ distribution: WAE2E_SenderKeyDistributionMessage, group: JID, sender: JID, _ senderKeys: (any SignalSenderKeyStore)?
+    ) async throws {
+        guard let senderKeys else { throw MessagingError.malformed("a sender key arrived without a sender key store") }
+        let message = try SenderKeyDistributionMessage(serialized: Array(distribution.axolotlSenderKeyDistributionMessage))
+        try await GroupCipher(store: senderKeys, name: GroupMessageEncryptor.senderKeyName(group: group, sender: sender))
+            .process(message)
     }
 }

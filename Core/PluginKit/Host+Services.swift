@@ -93,6 +93,22 @@ extension Host {
         }.text
     }
 
+    /// GETs an http(s) URL through the host, under its outbound URL policy (loopback and
+    /// private networks are refused unless the server allows them) and size limit.
+    /// - Parameters:
+    ///   - session: empty, or the session the fetch is for.
+    ///   - maxBytes: the longest body accepted; 0 takes the host's limit.
+    public func fetchURL(session: String = "", url: String, maxBytes: Int) async throws(HostError) -> FetchedURL {
+        let fetch = try service(table.api.fetch_url, "fetch_url")
+        let limit = UInt64(clamping: max(0, maxBytes))
+        return try FetchedURL.decode(
+            try await completion { done, context in
+                session.withWagoStr { session in
+                    url.withWagoStr { url in fetch(table.api.host, session, url, limit, done, context) }
+                }
+            })
+    }
+
     /// Publishes an event to the session's subscribers (webhooks, other plugins); the host wraps
     /// `json` as `{"type":type,"event":json}`.
     public func emitEvent(session: String, type: String, json: String) throws(HostError) {

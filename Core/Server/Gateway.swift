@@ -48,7 +48,8 @@ public struct Gateway: Sendable {
             .register(on: &core)
         let outbox = WebhookOutbox(database: database)
         let webhooks = try WebhookDispatcher(
-            outbox: outbox, sessions: sessions, urlPolicy: urlPolicy, settings: settings.webhooks, logger: logger)
+            outbox: outbox, sessions: sessions, urlPolicy: urlPolicy, settings: settings.webhooks, logger: logger,
+            media: WebhookMediaFetcher(clients: clients, logger: logger))
         events.subscribePayloads { session, type, payload in
             webhooks.accept(session: session, type: type, payload: payload)
         }
@@ -57,7 +58,7 @@ public struct Gateway: Sendable {
 
         let services = PluginServices(
             sessions: sessions, clients: clients, values: PluginValueStore(database: database), events: events,
-            logger: logger)
+            logger: logger, fetcher: try URLFetcher(urlPolicy: urlPolicy))
         let reservedForCore = core.keys.union(ServerRoutes.keys)
             .union(FeatureCatalog.pendingCoreRoutes.map { RouteKey($0.0, $0.1) })
         let plugins = PluginHost.load(

@@ -15,6 +15,6 @@ public final class WagoDatabase: Sendable {
         pool = try DatabasePool(
             path: dataDirectory.appendingPathComponent("wago.sqlite").path, configuration: configuration)
         self.secrets = secrets
-        try Self.migrator.migrate(pool)
+        try Self.migrator(secrets: secrets).migrate(pool)
     }
 }

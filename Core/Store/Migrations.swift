@@ -1,8 +1,10 @@
+import Foundation
 import GRDB
 
 extension WagoDatabase {
-    /// Numbered migrations. Append new ones; never edit one that has shipped.
-    static var migrator: DatabaseMigrator {
+    /// Numbered migrations. Append new ones; never edit one that has shipped. `secrets` seals
+    /// what a migration moves out of clear text.
+    static func migrator(secrets: SecretBox) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("001_sessions") { db in
             try db.create(table: "session") { t in
@@ -94,6 +96,32 @@ extension WagoDatabase {
             }
             // Finds the oldest pending row of each session without a scan.
             try db.create(index: "webhookOutboxQueue", on: "webhookOutbox", columns: ["state", "session", "seq"])
+        }
+        // Event payloads hold message texts: sealed at rest like every other secret, the rows
+        // queued by an older version included.
+        migrator.registerMigration("006_seal_webhook_payloads") { db in
+            // Overwrites what the rewrite frees, so the clear texts leave the file too.
+            let secureDelete = try Int.fetchOne(db, sql: "PRAGMA secure_delete") ?? 0
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            defer { try? db.execute(sql: "PRAGMA secure_delete = \(secureDelete)") }
+            try db.alter(table: "webhookOutbox") { t in
+                t.add(column: "sealedPayload", .blob).notNull().defaults(to: Data())
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT id, payload FROM webhookOutbox") {
+                let id: String = row["id"]
+                let payload: String = row["payload"]
+                try db.execute(
+                    sql: "UPDATE webhookOutbox SET sealedPayload = ? WHERE id = ?",
+                    arguments: [try WebhookOutbox.seal(payload, id: id, with: secrets), id])
+            }
+            try db.alter(table: "webhookOutbox") { t in t.drop(column: "payload") }
+        }
+        // WaGo's media file forwarding: Message events with media posted as multipart form
+        // data with the file (WebhookRequest.swift).
+        migrator.registerMigration("007_webhook_media_forwarding") { db in
+            try db.alter(table: "session") { t in
+                t.add(column: "webhookForwardsMedia", .boolean).notNull().defaults(to: false)
+            }
         }
         return migrator
     }

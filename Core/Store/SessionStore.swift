@@ -13,6 +13,9 @@ public struct SessionRecord: Sendable, Equatable {
     /// The key of the deliveries' `X-Hmac-Signature`, made when the webhook is first set;
     /// empty before. Sealed at rest.
     public var webhookSecret: String
+    /// Whether a Message event with media is posted as multipart form data with the file
+    /// (WaGo's media file forwarding); form deliveries only.
+    public var webhookForwardsMedia: Bool
     /// Event names from `/session/connect`'s `Subscribe`.
     public var subscribe: [String]
     /// The linked account's JID, empty until linked.
@@ -21,7 +24,7 @@ public struct SessionRecord: Sendable, Equatable {
 
     public init(
         id: String, name: String, token: String, os: String, webhookURL: String = "",
-        webhookFormat: WebhookFormat = .form, webhookSecret: String = "",
+        webhookFormat: WebhookFormat = .form, webhookSecret: String = "", webhookForwardsMedia: Bool = false,
         subscribe: [String] = [], jid: String = "", createdAt: Date = Date()
     ) {
         self.id = id
@@ -31,6 +34,7 @@ public struct SessionRecord: Sendable, Equatable {
         self.webhookURL = webhookURL
         self.webhookFormat = webhookFormat
         self.webhookSecret = webhookSecret
+        self.webhookForwardsMedia = webhookForwardsMedia
         self.subscribe = subscribe
         self.jid = jid
         self.createdAt = createdAt
@@ -61,14 +65,14 @@ public struct SessionStore: Sendable {
             try db.execute(
                 sql: """
                     INSERT INTO session (id, name, tokenIndex, sealedToken, os, webhookURL, webhookFormat,
-                        sealedWebhookSecret, subscribe, jid, createdAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        sealedWebhookSecret, webhookForwardsMedia, subscribe, jid, createdAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     record.id, record.name, index,
                     try secrets.seal(Data(record.token.utf8), context: Self.tokenContext),
                     record.os, record.webhookURL, record.webhookFormat.rawValue,
-                    try sealWebhookSecret(record.webhookSecret),
+                    try sealWebhookSecret(record.webhookSecret), record.webhookForwardsMedia,
                     Self.encode(record.subscribe), record.jid, record.createdAt,
                 ])
         }
@@ -97,6 +101,14 @@ public struct SessionStore: Sendable {
             try db.execute(
                 sql: "UPDATE session SET webhookURL = ?, webhookFormat = ?, sealedWebhookSecret = ? WHERE id = ?",
                 arguments: [url, format.rawValue, sealedSecret, id])
+            if db.changesCount == 0 { throw StoreError.notFound("session") }
+        }
+    }
+
+    /// Whether the session's webhook forwards media files (multipart form data).
+    public func setWebhookForwardsMedia(_ forwards: Bool, id: String) throws {
+        try database.pool.write { db in
+            try db.execute(sql: "UPDATE session SET webhookForwardsMedia = ? WHERE id = ?", arguments: [forwards, id])
             if db.changesCount == 0 { throw StoreError.notFound("session") }
         }
     }
@@ -134,7 +146,7 @@ public struct SessionStore: Sendable {
         return SessionRecord(
             id: row["id"], name: row["name"], token: String(decoding: token, as: UTF8.self), os: row["os"],
             webhookURL: row["webhookURL"], webhookFormat: webhookFormat, webhookSecret: webhookSecret ?? "",
-            subscribe: Self.decode(row["subscribe"]), jid: row["jid"], createdAt: row["createdAt"])
+            webhookForwardsMedia: row["webhookForwardsMedia"], subscribe: Self.decode(row["subscribe"]), jid: row["jid"], createdAt: row["createdAt"])
     }
 
     // Event names are plain words, so a comma list is unambiguous.

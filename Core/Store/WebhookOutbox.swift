@@ -4,6 +4,8 @@ import GRDB
 /// The durable queue of webhook deliveries: one row per event and session, written when the
 /// event happens and deleted once the receiver accepted it. Rows of one session are sent in
 /// insertion order (`seq`), so only the oldest pending row of each session is ever due.
+/// Payloads carry message texts, so they are sealed at rest under a context naming the row:
+/// a sealed payload copied onto another row does not open.
 public struct WebhookOutbox: Sendable {
     private let database: WagoDatabase
 
@@ -16,14 +18,15 @@ public struct WebhookOutbox: Sendable {
     @discardableResult
     public func enqueue(session: String, type: String, payload: String, at now: Date = Date()) throws -> String {
         let id = UUID().uuidString.lowercased()
+        let sealed = try Self.seal(payload, id: id, with: database.secrets)
         try database.pool.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO webhookOutbox
-                        (id, session, type, payload, createdAt, attempts, nextAttemptAt, state, lastError)
+                        (id, session, type, sealedPayload, createdAt, attempts, nextAttemptAt, state, lastError)
                     VALUES (?, ?, ?, ?, ?, 0, ?, ?, '')
                     """,
-                arguments: [id, session, type, payload, now, now, WebhookDelivery.State.pending.rawValue])
+                arguments: [id, session, type, sealed, now, now, WebhookDelivery.State.pending.rawValue])
         }
         return id
     }
@@ -44,9 +47,13 @@ public struct WebhookOutbox: Sendable {
     }
 
     /// The `jsonData` text of a delivery, or nil when the row is gone (its session was deleted).
+    /// - Throws: `StoreError.crypto` when the sealed payload does not open with this key.
     public func payload(id: String) throws -> String? {
-        try database.pool.read { db in
-            try String.fetchOne(db, sql: "SELECT payload FROM webhookOutbox WHERE id = ?", arguments: [id])
+        let sealed = try database.pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT sealedPayload FROM webhookOutbox WHERE id = ?", arguments: [id])
+        }
+        return try sealed.map {
+            String(decoding: try database.secrets.open($0, context: Self.context(id: id)), as: UTF8.self)
         }
     }
 
@@ -116,6 +123,13 @@ public struct WebhookOutbox: Sendable {
             return requeued
         }
     }
+
+    /// `payload` sealed for the row `id` (also what migration 006 stores for older rows).
+    static func seal(_ payload: String, id: String, with secrets: SecretBox) throws -> Data {
+        try secrets.seal(Data(payload.utf8), context: context(id: id))
+    }
+
+    private static func context(id: String) -> String { "webhookOutbox\u{0}\(id)" }
 
     private static let columns = "id, session, type, createdAt, attempts, nextAttemptAt, state, lastError"
 

@@ -1,69 +1,144 @@
 import Foundation
 import WagoPluginKit
 
-/// A request's JSON object with field access whose errors name the field, as WaGo's do.
+/// A request's JSON object (or one object inside it) with field access whose errors name the
+/// field, as WaGo's do: `missing Phone in payload`, `Buttons[1].id must be a string`.
 struct RequestBody {
     private let fields: [String: Any]
+    /// Where this object sits in the request, e.g. `Buttons[1]`; empty for the request itself.
+    private let path: String
 
     init(_ request: Request) throws {
         guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else {
             throw HTTPError(400, "could not decode payload: the body must be a JSON object")
         }
-        fields = object
+        (fields, path) = (object, "")
     }
 
-    func string(_ name: String) throws -> String? {
-        switch fields[name] {
+    private init(fields: [String: Any], path: String) {
+        (self.fields, self.path) = (fields, path)
+    }
+
+    /// The field's name as errors give it: `Vcard.Phone`, `List[0].RowId`.
+    func name(_ field: String) -> String { path.isEmpty ? field : "\(path).\(field)" }
+
+    func string(_ field: String) throws -> String? {
+        switch fields[field] {
         case nil, is NSNull: return nil
         case let value as String: return value
-        default: throw HTTPError(400, "\(name) must be a string")
+        default: throw HTTPError(400, "\(name(field)) must be a string")
         }
     }
 
-    func requiredString(_ name: String) throws -> String {
-        guard let value = try string(name), !value.isEmpty else { throw HTTPError(400, "missing \(name) in payload") }
+    func requiredString(_ field: String) throws -> String {
+        guard let value = try string(field), !value.isEmpty else { throw missing(field) }
         return value
     }
 
-    func bool(_ name: String) throws -> Bool? {
-        switch fields[name] {
+    func bool(_ field: String) throws -> Bool? {
+        switch fields[field] {
         case nil, is NSNull: return nil
-        case let value as NSNumber where String(cString: value.objCType) == "c": return value.boolValue
-        default: throw HTTPError(400, "\(name) must be true or false")
+        case let value as NSNumber where isBoolean(value): return value.boolValue
+        default: throw HTTPError(400, "\(name(field)) must be true or false")
         }
     }
 
-    func object(_ name: String) throws -> [String: Any]? {
-        switch fields[name] {
+    func number(_ field: String) throws -> Double? {
+        switch fields[field] {
+        case nil, is NSNull: return nil
+        case let value as NSNumber where !isBoolean(value) && value.doubleValue.isFinite: return value.doubleValue
+        default: throw HTTPError(400, "\(name(field)) must be a number")
+        }
+    }
+
+    func requiredNumber(_ field: String) throws -> Double {
+        guard let value = try number(field) else { throw missing(field) }
+        return value
+    }
+
+    /// A whole number within `range`.
+    func integer(_ field: String, in range: ClosedRange<Int64>) throws -> Int64? {
+        guard let value = try number(field) else { return nil }
+        guard value.rounded() == value, value >= Double(range.lowerBound), value <= Double(range.upperBound) else {
+            throw HTTPError(400, "\(name(field)) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return Int64(value)
+    }
+
+    func object(_ field: String) throws -> [String: Any]? {
+        switch fields[field] {
         case nil, is NSNull: return nil
         case let value as [String: Any]: return value
-        default: throw HTTPError(400, "\(name) must be an object")
+        default: throw HTTPError(400, "\(name(field)) must be an object")
         }
+    }
+
+    /// A nested object, read with the same checks.
+    func requiredObject(_ field: String) throws -> RequestBody {
+        guard let object = try object(field) else { throw missing(field) }
+        return RequestBody(fields: object, path: name(field))
+    }
+
+    /// A list of objects; `nil` when absent.
+    func objects(_ field: String) throws -> [RequestBody]? {
+        switch fields[field] {
+        case nil, is NSNull: return nil
+        case let values as [Any]:
+            return try values.enumerated().map { index, value in
+                guard let object = value as? [String: Any] else {
+                    throw HTTPError(400, "\(name(field)) must be a list of objects")
+                }
+                return RequestBody(fields: object, path: "\(name(field))[\(index)]")
+            }
+        default: throw HTTPError(400, "\(name(field)) must be a list of objects")
+        }
+    }
+
+    /// A list of at least one object.
+    func requiredObjects(_ field: String) throws -> [RequestBody] {
+        guard let objects = try objects(field), !objects.isEmpty else { throw missing(field) }
+        return objects
     }
 
     /// A list of strings, or one string as a list of one.
-    func stringList(_ name: String) throws -> [String] {
-        switch fields[name] {
-        case nil, is NSNull: throw HTTPError(400, "missing \(name) in payload")
+    func stringList(_ field: String) throws -> [String] {
+        switch fields[field] {
+        case nil, is NSNull: throw missing(field)
         case let value as String: return [value]
         case let values as [Any]:
             return try values.map { value in
-                guard let string = value as? String else { throw HTTPError(400, "\(name) must be a list of strings") }
+                guard let string = value as? String else { throw HTTPError(400, "\(name(field)) must be a list of strings") }
                 return string
             }
-        default: throw HTTPError(400, "\(name) must be a list of strings")
+        default: throw HTTPError(400, "\(name(field)) must be a list of strings")
         }
     }
 
     /// A chat JID from a phone number ("+55 11 99999-0001" → "5511999990001@s.whatsapp.net") or
     /// a JID as it is.
-    func chat(_ name: String) throws -> String {
-        let value = try requiredString(name)
+    func chat(_ field: String) throws -> String {
+        let value = try requiredString(field)
         if value.contains("@") { return value }
         let digits = value.filter { !" +-().".contains($0) }
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw HTTPError(400, "\(name) must be a phone number or a JID")
+            throw HTTPError(400, "\(name(field)) must be a phone number or a JID")
         }
         return digits + "@s.whatsapp.net"
+    }
+
+    /// Bytes sent as standard base64 (WaGo's `[]byte` fields).
+    func base64(_ field: String) throws -> [UInt8]? {
+        guard let text = try string(field), !text.isEmpty else { return nil }
+        guard let data = Data(base64Encoded: text) else { throw HTTPError(400, "\(name(field)) must be base64") }
+        return Array(data)
+    }
+
+    func missing(_ field: String) -> HTTPError { HTTPError(400, "missing \(name(field)) in payload") }
+
+    func invalid(_ field: String, _ reason: String) -> HTTPError { HTTPError(400, "\(name(field)) \(reason)") }
+
+    private func isBoolean(_ number: NSNumber) -> Bool {
+        // Foundation decodes JSON true/false as NSNumber of type "c"; numbers use other types.
+        String(cString: number.objCType) == "c"
     }
 }

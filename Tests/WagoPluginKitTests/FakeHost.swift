@@ -112,5 +112,12 @@ private func makeTable() -> wago_host_api {
         FakeHost.storage.withLock { $0[text(session) + "/" + text(key)] = nil }
         return wago_status(WAGO_OK)
     }
+    // Any URL holds "hello" (base64 aGVsbG8=), as text.
+    api.fetch_url = { _, _, _, maxBytes, done, context in
+        guard maxBytes == 0 || maxBytes >= 5 else {
+            return complete(done, context, Int(WAGO_ERR_INVALID_ARGUMENT), "the response body is larger than \(maxBytes) bytes")
+        }
+        complete(done, context, Int(WAGO_OK), #"{"ContentType":"text/plain","Data":"aGVsbG8="}"#)
+    }
     return api
 }

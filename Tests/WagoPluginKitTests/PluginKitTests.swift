@@ -35,6 +35,11 @@ struct KitTestPlugin: WagoPlugin {
             Route(.get, "/kit/resolve", auth: .admin) { request, host in
                 .json(try await host.resolveUsers(session: request.session, queryJSON: "{}"))
             },
+            Route(.get, "/kit/fetch", auth: .none) { request, host in
+                let fetched = try await host.fetchURL(
+                    url: request.queryItem("url") ?? "", maxBytes: Int(request.queryItem("max") ?? "") ?? 0)
+                return .raw(status: 200, contentType: fetched.contentType, body: fetched.bytes)
+            },
         ] + (0..<generatedRouteCount).map { number in
             number.isMultiple(of: 2)
                 ? Route(.get, "/kit/generated/\(number)", auth: .none) { _, _ in .json("\(number)") }
@@ -128,7 +133,8 @@ func call(
     @Test func declaresRoutesInOrder() {
         let routes = manifestRoutes
         let generated = (0..<KitTestPlugin.generatedRouteCount).map { "/kit/generated/\($0)" }
-        #expect(routes.map { String(cString: $0.path) } == ["/kit/inline", "/kit/send", "/kit/throw", "/kit/not-found", "/kit/count", "/kit/resolve"] + generated)
+        #expect(routes.map { String(cString: $0.path) } == ["/kit/inline", "/kit/send", "/kit/throw", "/kit/not-found", "/kit/count", "/kit/resolve", "/kit/fetch"]
+            + generated)
         #expect(routes.prefix(6).map(\.method) == [1, 2, 1, 1, 2, 1])  // wago_method
         #expect(routes.prefix(6).map(\.auth) == [0, 1, 0, 0, 1, 2])  // wago_auth
         #expect(routes.allSatisfy { Int($0.header.struct_size) == MemoryLayout<wago_route>.size && $0.handler != nil })
@@ -180,6 +186,13 @@ func call(
     @Test func serviceTheHostLacksAnswers500() async {
         let (answer, _) = await call("/kit/resolve")
         #expect(answer == .init(kind: "error", status: 500, body: "this host does not offer resolve_users"))
+    }
+
+    @Test func fetchURLDecodesTheHostsResultAndPassesTheLimit() async {
+        let (fetched, _) = await call("/kit/fetch", query: [("url", "https://example.com/hello"), ("max", "5")])
+        #expect(fetched == .init(kind: "raw", status: 200, contentType: "text/plain", body: "104,101,108,108,111"))
+        let (tooLarge, _) = await call("/kit/fetch", query: [("url", "https://example.com/hello"), ("max", "4")])
+        #expect(tooLarge == .init(kind: "error", status: 500, body: "the response body is larger than 4 bytes"))
     }
 
     @Test func thrownErrorsBecomeErrorResponses() async {

@@ -159,59 +159,6 @@ struct LinkingTests {
     }
 }
 
-/// A sandbox and a gateway pointed at it, the sandbox's control API mounted on the gateway.
-struct LinkingWorld {
-    let sandboxServer: SandboxServer
-    let gateway: TestGateway
-    let configuration: ClientConfiguration
-
-    static func run(
-        pairing: PairingTiming = PairingTiming(), plugins: [String] = [], _ body: (LinkingWorld) async throws -> Void
-    ) async throws {
-        let directory = TestGateway.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var logger = Logger(label: "sandbox.test")
-        logger.logLevel = .critical
-        let sandbox = try SandboxServer(
-            configuration: SandboxConfiguration(
-                port: 0, dataDirectory: directory.appendingPathComponent("sandbox"), adminToken: TestGateway.adminToken,
-                hangUpDelay: .milliseconds(300)),
-            logger: logger)
-        try await sandbox.withRunning { info in
-            var socket = WhatsAppSocketSettings(url: info.url, rootKey: sandbox.rootPublicKey)
-            socket.reconnect = ReconnectBackoff(initialDelay: .milliseconds(100), maxDelay: .milliseconds(500))
-            let configuration = ClientConfiguration(socket: socket, pairing: pairing)
-            let gateway = try TestGateway(
-                plugins: plugins, dataDirectory: directory.appendingPathComponent("gateway"), whatsApp: configuration,
-                extraRoutes: { sandbox.addControlRoutes(to: $0) })
-            try await body(LinkingWorld(sandboxServer: sandbox, gateway: gateway, configuration: configuration))
-        }
-    }
-
-    /// The gateway opened again on the same data folder, still pointed at the sandbox.
-    func restartedGateway() throws -> TestGateway {
-        try TestGateway(
-            dataDirectory: gateway.dataDirectory, whatsApp: configuration,
-            extraRoutes: { sandboxServer.addControlRoutes(to: $0) })
-    }
-
-    /// Calls the sandbox's control API (plain JSON, not WaGo's envelope) with the admin token.
-    func sandbox(_ method: HTTPRequest.Method, _ uri: String, _ json: String?) async throws -> (
-        status: HTTPResponse.Status, object: [String: Any]
-    ) {
-        try await gateway.gateway.application().test(.router) { client in
-            var headers: HTTPFields = [HTTPField.Name("admintoken")!: TestGateway.adminToken]
-            if json != nil { headers[.contentType] = "application/json" }
-            return try await client.execute(
-                uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }
-            ) { response in
-                let object = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any]
-                return (response.status, object ?? [:])
-            }
-        }
-    }
-}
-
 extension TestClientProtocol {
     /// Polls `/session/status` until `condition` holds (at most 15 s) and returns its data.
     func waitForStatus(token: String, _ condition: ([String: Any]) -> Bool) async throws -> [String: Any] {

@@ -44,8 +44,10 @@ struct MessagingTests {
                 .post, "/sandbox/send", #"{"From":"\#(bia)","To":"\#(ana)@s.whatsapp.net","Message":{"conversation":"oi, Ana"}}"#)
             #expect(reply.status == .ok, "\(reply.object)")
             let replyID = try #require(reply.object["ID"] as? String)
-            try await world.waitUntil { events.withLock { $0.contains { $0.type == "Message" } } }
-            let json = try #require(events.withLock { $0.first { $0.type == "Message" }?.json })
+            // The phone's history sync notifications after linking are Message events too.
+            let isReply: @Sendable ((type: String, json: String)) -> Bool = { $0.type == "Message" && $0.json.contains(replyID) }
+            try await world.waitUntil { events.withLock { $0.contains(where: isReply) } }
+            let json = try #require(events.withLock { $0.first(where: isReply)?.json })
             let event = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             let info = try #require(event["Info"] as? [String: Any])
             #expect(info["ID"] as? String == replyID)
@@ -130,52 +132,5 @@ struct MessagingTests {
             $0.appendingPathComponent("libWagoMessaging.so").path
         }
         return try #require(candidates.first { FileManager.default.fileExists(atPath: $0) }, "libWagoMessaging.so near \(products.path)")
-    }
-}
-
-extension LinkingWorld {
-    /// Virtual accounts, (phone, push name) each.
-    func createAccounts(_ accounts: [(phone: String, pushName: String)]) async throws {
-        for account in accounts {
-            let created = try await sandbox(
-                .post, "/sandbox/accounts", #"{"Phone":"\#(account.phone)","PushName":"\#(account.pushName)"}"#)
-            #expect(created.status == .ok, "\(created.object)")
-        }
-    }
-
-    /// A new session linked by QR to the account of `phone`, logged in, through REST only.
-    func linkSession(named name: String, token: String, to phone: String, on client: some TestClientProtocol)
-        async throws
-    {
-        _ = try await client.call(
-            .post, "/session/init", admin: TestGateway.adminToken, json: #"{"Name":"\#(name)","Token":"\#(token)"}"#)
-        _ = try await client.call(.post, "/session/connect", token: token, json: #"{"Immediate":false}"#)
-        let qr = try await client.call(.get, "/session/qr", token: token)
-        let text = try #require(qr.data?["QRText"] as? String)
-        _ = try await sandbox(.post, "/sandbox/link", #"{"Phone":"\#(phone)","QR":"\#(text)"}"#)
-        _ = try await client.waitForStatus(token: token) { $0["LoggedIn"] as? Bool == true }
-    }
-
-    /// What `phone` received, once it holds at least `count` messages (at most 15 s).
-    func waitForMessages(of phone: String, count: Int) async throws -> [[String: Any]] {
-        var messages: [[String: Any]] = []
-        try await waitUntil {
-            let reply = try await sandbox(.get, "/sandbox/messages?Phone=\(phone)", nil)
-            messages = reply.object["Messages"] as? [[String: Any]] ?? []
-            return messages.count >= count
-        }
-        return messages
-    }
-
-    /// Polls `condition` every 100 ms for at most 15 s; records an issue when it never holds.
-    func waitUntil(_ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(15)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("the condition never held")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
     }
 }

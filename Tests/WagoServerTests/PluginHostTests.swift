@@ -58,7 +58,7 @@ struct PluginHostTests {
         let info = try PluginCheck.run(path: FixturePlugins.path("good"), alongside: nil).get()
         #expect(info.name == "fixture-good")
         #expect(info.version == "1.0.0")
-        #expect(info.abiVersion == "1.0")
+        #expect(info.abiVersion == "1.1")
         #expect(info.routes == ["GET /fixture/hello", "POST /fixture/later", "GET /fixture/admin"])
         #expect(info.events == ["Message"])
     }
@@ -194,7 +194,7 @@ struct PluginHostTests {
             configuration: ClientConfiguration(socket: WhatsAppSocketSettings()), logger: .init(label: "test"))
         return PluginServices(
             sessions: sessions, clients: clients, values: PluginValueStore(database: database), events: events,
-            logger: .init(label: "test"))
+            logger: .init(label: "test"), fetcher: try URLFetcher(urlPolicy: OutboundURLPolicy(allowPrivateAddresses: false)))
     }
 
     static func read(_ api: wago_host_api, session: String, key: String) -> String? {

@@ -39,9 +39,9 @@ extern "C" {
 
 /* Literals, not expressions, so that Swift imports them (ClangImporter drops `a<<16|b`). */
 #define WAGO_ABI_MAGIC 0x4F474157u         /* "WAGO" read as a little-endian uint32 */
-#define WAGO_ABI_VERSION 0x00010000u       /* (major << 16) | minor */
+#define WAGO_ABI_VERSION 0x00010001u       /* (major << 16) | minor */
 #define WAGO_ABI_VERSION_MAJOR 1u
-#define WAGO_ABI_VERSION_MINOR 0u
+#define WAGO_ABI_VERSION_MINOR 1u
 
 #if defined(_WIN32)
 #define WAGO_EXPORT __declspec(dllexport)
@@ -232,6 +232,17 @@ typedef struct wago_host_api {
                           void *context);
     wago_status (*kv_set)(wago_host *host, wago_str session, wago_str key, wago_bytes value);
     wago_status (*kv_delete)(wago_host *host, wago_str session, wago_str key);
+
+    /* Appended in 1.1 (check WAGO_HAS_FIELD(api, wago_host_api, fetch_url)).
+       GETs an http(s) URL under the server's outbound URL policy: loopback, private and
+       link-local destinations are refused (also after DNS resolution) unless the server runs
+       with WAGO_ALLOW_PRIVATE_URLS=1; redirects are not followed. `session` may be empty; when
+       given it must name a session. At most max_bytes of body are accepted (0, or more than the
+       host's own limit of 100 MiB, means that limit); a longer body fails the call.
+       Result: {"ContentType":"<the Content-Type header, or empty>","Data":"<body, base64>"}
+       for a 2xx answer; any other status fails the call (WAGO_ERR_NOT_FOUND for 404). */
+    void (*fetch_url)(wago_host *host, wago_str session, wago_str url, uint64_t max_bytes,
+                      wago_completion done, void *context);
 } wago_host_api;
 
 /* ---------------------------------------------------------------------------------------- */

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import WABinary
 import WAClient
+import WAMedia
 import WagoPluginABI
 import WagoStore
 
@@ -67,8 +68,37 @@ enum HostAPI {
                 return Array("{}".utf8)
             }
         }
-        api.upload_media = { _, _, _, _, done, context in HostAPI.unsupported(done, context) }
-        api.download_media = { _, _, _, done, context in HostAPI.unsupported(done, context) }
+        api.upload_media = { host, session, mediaType, data, done, context in
+            let (mediaType, data) = (mediaType.string, data.array)
+            HostAPI.withClient(host, session, done, context) { client throws(HostServiceError) in
+                guard let type = MediaType(name: mediaType) else {
+                    throw HostServiceError(WAGO_ERR_INVALID_ARGUMENT, "media_type \"\(mediaType)\" is not a media type")
+                }
+                do {
+                    let uploaded = try await client.upload(data, type: type)
+                    return Array(uploaded.info.uploadResultJSON(url: uploaded.url, directPath: uploaded.directPath).utf8)
+                } catch {
+                    throw HostServiceError(error)
+                }
+            }
+        }
+        api.download_media = { host, session, message, done, context in
+            let message = message.bytes
+            HostAPI.withClient(host, session, done, context) { client throws(HostServiceError) in
+                let reference: MediaMessageReference
+                do {
+                    reference = try MediaMessageReference(json: Data(message))
+                } catch {
+                    throw HostServiceError(WAGO_ERR_INVALID_ARGUMENT, "media_message_json: \(error)")
+                }
+                do {
+                    return try await client.download(
+                        directPath: reference.directPath, info: reference.info, type: reference.impliedType ?? .document)
+                } catch {
+                    throw HostServiceError(error)
+                }
+            }
+        }
         api.apply_app_state = { _, _, _, done, context in HostAPI.unsupported(done, context) }
         api.resolve_users = { _, _, _, done, context in HostAPI.unsupported(done, context) }
 
@@ -100,6 +130,27 @@ enum HostAPI {
                 let removed = try plugin.services.values.removeValue(
                     plugin: plugin.plugin, session: session.string, key: key.string)
                 return wago_status(removed ? WAGO_OK : WAGO_ERR_NOT_FOUND)
+            }
+        }
+
+        api.fetch_url = { host, session, url, maxBytes, done, context in
+            let (session, url) = (session.string, url.string)
+            guard let plugin = PluginContext.from(host) else {
+                withBorrowedBytes(Array("invalid host handle".utf8)) {
+                    done?(context, wago_status(WAGO_ERR_INVALID_ARGUMENT), $0)
+                }
+                return
+            }
+            let completion = Completion(done: done, context: context)
+            Task {
+                do throws(HostServiceError) {
+                    if !session.isEmpty, plugin.services.sessions.session(id: session) == nil {
+                        throw HostServiceError(WAGO_ERR_NOT_FOUND, "no session with id \"\(session)\"")
+                    }
+                    completion.finish(wago_status(WAGO_OK), try await plugin.services.fetcher.fetch(url, maxBytes: maxBytes))
+                } catch {
+                    completion.finish(error.status, Array(error.message.utf8))
+                }
             }
         }
 
@@ -152,7 +203,7 @@ enum HostAPI {
         }
     }
 
-    /// The services this host does not offer yet (media, app state, user lookups).
+    /// The services this host does not offer yet (app state, user lookups).
     private static func unsupported(_ done: wago_completion?, _ context: UnsafeMutableRawPointer?) {
         withBorrowedBytes(Array("this host does not offer this service yet".utf8)) {
             done?(context, wago_status(WAGO_ERR_UNSUPPORTED), $0)

@@ -11,6 +11,8 @@ struct PluginServices: Sendable {
     let values: PluginValueStore
     let events: EventBus
     let logger: Logger
+    /// `fetch_url`: GETs under the server's outbound URL policy.
+    let fetcher: URLFetcher
 }
 
 /// The object behind one plugin's `wago_host *`: its name scopes storage and log lines.

@@ -3,6 +3,7 @@ import Logging
 import WABinary
 import WAClient
 import WAEvents
+import WAMedia
 import WagoStore
 
 /// The WhatsApp client of each session that was connected: at most one per session. Turns the
@@ -68,6 +69,15 @@ actor SessionClients {
         guard await client.waitUntil(timeout: timeout, { $0.loggedIn }) else { throw ClientError.notLoggedIn }
         try await client.logout()
         await stop(current)
+    }
+
+    /// Downloads and decrypts a media file through the session's client.
+    /// - Throws: `ClientError.notConnected` when the session has no client, else the download's error.
+    func downloadMedia(
+        of session: SessionRecord, directPath: String, info: MediaFileInfo, type: MediaType
+    ) async throws -> [UInt8] {
+        guard let client = clients[session.id] else { throw ClientError.notConnected }
+        return try await client.download(directPath: directPath, info: info, type: type)
     }
 
     func status(of session: SessionRecord) async -> ClientStatus? {

@@ -35,6 +35,25 @@ enum SessionEvent {
             // whatsmeow's type is the stanza's: empty for a delivery.
             event.type = receipt.type == "delivery" ? "" : receipt.type
             return .receipt(event)
+        case .presence(let update):
+            var event = Presence()
+            event.from = update.from
+            event.unavailable = update.unavailable
+            event.lastSeen = try update.lastSeen.map(time) ?? .zero
+            return .presence(event)
+        case .chatState(let update):
+            var event = ChatPresence()
+            event.source.chat = update.chat
+            event.source.sender = update.sender
+            event.source.senderAlt = update.senderAlt ?? .goZero
+            event.source.isFromMe = update.isFromMe
+            event.source.isGroup = update.isGroup
+            event.source.addressingMode = update.addressingMode
+            event.state = update.state
+            event.media = update.media
+            return .chatPresence(event)
+        case .historySync(let update):
+            return .historySync(HistorySync(data: update.data, notification: update.notification))
         case .qrTimeout, .pairError, .disconnected, .stanza:
             return nil
         }
@@ -48,6 +67,7 @@ enum SessionEvent {
         info.source.isGroup = message.chat.server == JID.groupServer
         info.id = message.id
         info.type = message.type
+        info.edit = message.edit
         info.pushName = message.pushName
         info.timestamp = try time(message.timestamp)
         return info

@@ -13,6 +13,8 @@ final class WebhookDispatcher: Sendable {
     let outbox: WebhookOutbox
     private let sessions: SessionRegistry
     private let client: WebhookHTTPClient
+    /// Downloads the media files of sessions that forward them; nil forwards none.
+    private let media: WebhookMediaFetcher?
     private let settings: WebhookDeliverySettings
     private let logger: Logger
     /// Sessions with a request in flight.
@@ -22,9 +24,10 @@ final class WebhookDispatcher: Sendable {
 
     init(
         outbox: WebhookOutbox, sessions: SessionRegistry, urlPolicy: OutboundURLPolicy,
-        settings: WebhookDeliverySettings, logger: Logger
+        settings: WebhookDeliverySettings, logger: Logger, media: WebhookMediaFetcher? = nil
     ) throws {
         self.outbox = outbox
+        self.media = media
         self.sessions = sessions
         self.settings = settings
         self.logger = logger
@@ -167,7 +170,8 @@ final class WebhookDispatcher: Sendable {
         guard let url = URL(string: session.webhookURL) else {
             return .failure(.refused("the session has no valid webhook URL"))
         }
-        let request = WebhookRequest(delivery: delivery, payload: payload, session: session, url: url)
+        let file = await media?.file(for: delivery, payload: payload, session: session)
+        let request = WebhookRequest(delivery: delivery, payload: payload, session: session, url: url, file: file)
         do {
             return .success(try await client.post(request))
         } catch {

@@ -15,12 +15,15 @@ struct WebhookRoutes {
             let body = try await JSONBody.read(request, context: context, limit: bodyLimit)
             let url = try urlPolicy.validate(body.requiredString("WebhookURL"), field: "WebhookURL").absoluteString
             let format = try body.string("Format").map(Self.format) ?? record.webhookFormat
+            let forwardsMedia = try body.bool("ForwardMedia") ?? record.webhookForwardsMedia
             // The secret is made once and kept when the URL or format changes, so receivers
             // need not be reconfigured.
             let secret = record.webhookSecret.isEmpty ? SessionRoutes.generateToken() : record.webhookSecret
             let updated = try sessions.update(record) { store, record in
                 try store.setWebhook(url: url, format: format, secret: secret, id: record.id)
+                try store.setWebhookForwardsMedia(forwardsMedia, id: record.id)
                 record.webhookURL = url
+                record.webhookForwardsMedia = forwardsMedia
                 record.webhookFormat = format
                 record.webhookSecret = secret
             }
@@ -31,7 +34,7 @@ struct WebhookRoutes {
             return try Envelope.success(
                 WebhookSettings(
                     webhook: record.webhookURL, subscribe: record.subscribe, Format: record.webhookFormat.rawValue,
-                    Secret: record.webhookSecret))
+                    Secret: record.webhookSecret, ForwardMedia: record.webhookForwardsMedia))
         }
     }
 
@@ -43,11 +46,12 @@ struct WebhookRoutes {
     }
 }
 
-/// `GET /webhook`: WaGo's `webhook` and `subscribe`, plus the delivery format and the key of
-/// the `X-Hmac-Signature` header.
+/// `GET /webhook`: WaGo's `webhook` and `subscribe`, plus the delivery format, the key of
+/// the `X-Hmac-Signature` header and whether media files are forwarded.
 struct WebhookSettings: Encodable {
     var webhook: String
     var subscribe: [String]
     var Format: String
     var Secret: String
+    var ForwardMedia: Bool
 }

@@ -15,14 +15,15 @@ struct TestGateway {
     let gateway: Gateway
 
     init(plugins: [String] = [], enabled: Set<String>? = nil, dataDirectory: URL? = nil,
-         timeout: Duration = .seconds(120), whatsApp: ClientConfiguration? = nil,
+         timeout: Duration = .seconds(120), whatsApp: ClientConfiguration? = nil, allowPrivateURLs: Bool = false,
          extraRoutes: (Router<BasicRequestContext>) -> Void = { _ in }) throws {
         self.dataDirectory = dataDirectory ?? Self.temporaryDirectory()
         var logger = Logger(label: "wago.test")
         logger.logLevel = .critical
         var settings = GatewaySettings(
             adminToken: Self.adminToken, dataDirectory: self.dataDirectory,
-            pluginsDirectory: self.dataDirectory, enabledPlugins: enabled, pluginReplyTimeout: timeout)
+            pluginsDirectory: self.dataDirectory, enabledPlugins: enabled, allowPrivateURLs: allowPrivateURLs,
+            pluginReplyTimeout: timeout)
         if let whatsApp { settings.whatsApp = whatsApp }
         gateway = try Gateway(
             settings: settings, logger: logger, pluginFiles: try Self.privateCopies(plugins, in: self.dataDirectory),

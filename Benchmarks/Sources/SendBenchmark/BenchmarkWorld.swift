@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import WAClient
+import WATransport
+import WagoSandbox
+import WagoServer
+
+/// A gateway as `WAGO_SANDBOX=1 wago serve` runs it, in this process on real sockets: the
+/// sandbox on its own loopback port, its control API mounted on the gateway's port, the
+/// messaging plugin loaded from its `.so`. Everything the benchmark does goes through REST.
+struct BenchmarkWorld: Sendable {
+    static let adminToken = "bench-admin-token"
+
+    struct RequestFailed: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let port: Int
+
+    /// Starts the sandbox and the gateway on a fresh data folder, runs `body`, and stops both.
+    static func run<Result: Sendable>(plugin: String, _ body: @Sendable (BenchmarkWorld) async throws -> Result)
+        async throws -> Result
+    {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wago-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var logger = Logger(label: "wago.bench")
+        logger.logLevel = .error
+        let sandbox = try SandboxServer(
+            configuration: SandboxConfiguration(
+                host: "127.0.0.1", port: 0, dataDirectory: directory.appendingPathComponent("sandbox"),
+                adminToken: adminToken),
+            logger: logger)
+        return try await sandbox.withRunning { info in
+            let port = try await freePort()
+            let gatewayDirectory = directory.appendingPathComponent("gateway")
+            let settings = GatewaySettings(
+                adminToken: adminToken, host: "127.0.0.1", port: port, dataDirectory: gatewayDirectory,
+                pluginsDirectory: gatewayDirectory, allowPrivateURLs: true,
+                whatsApp: ClientConfiguration(
+                    socket: WhatsAppSocketSettings(url: info.url, rootKey: sandbox.rootPublicKey)))
+            let gateway = try Gateway(
+                settings: settings, logger: logger, pluginFiles: [plugin],
+                extraRoutes: { sandbox.addControlRoutes(to: $0) })
+            if let refusal = gateway.plugins.refused.first { throw refusal }
+            let serving = Task { try await gateway.run() }
+            defer { serving.cancel() }
+            let world = BenchmarkWorld(port: port)
+            try await world.waitUntilServing()
+            return try await body(world)
+        }
+    }
+
+    /// A port nothing listens on now: bound once by the kernel's choice, then released.
+    private static func freePort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { channel.close(promise: nil) }
+        guard let port = channel.localAddress?.port else { throw RequestFailed(description: "no free port") }
+        return port
+    }
+
+    private func waitUntilServing() async throws {
+        for _ in 0..<100 {
+            if let ok = try? await HTTPConnection.with(port: port, { try await $0.request(.GET, "/server/ok") }),
+                ok.status == 200
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw RequestFailed(description: "the gateway never answered /server/ok")
+    }
+
+    // MARK: Setup through REST
+
+    /// A virtual account in the sandbox: its phone, with no companion yet.
+    func createAccount(phone: String, pushName: String) async throws {
+        try await call(
+            .POST, "/sandbox/accounts", admin: true, json: #"{"Phone":"\#(phone)","PushName":"\#(pushName)"}"#)
+    }
+
+    /// A new session linked by QR to the account of `phone`, subscribed to `Message`, logged in.
+    func linkSession(name: String, token: String, phone: String) async throws {
+        try await call(.POST, "/session/init", admin: true, json: #"{"Name":"\#(name)","Token":"\#(token)"}"#)
+        try await call(.POST, "/session/connect", token: token, json: #"{"Subscribe":["Message"],"Immediate":false}"#)
+        let qr = try await call(.GET, "/session/qr", token: token)
+        guard let text = (qr["data"] as? [String: Any])?["QRText"] as? String else {
+            throw RequestFailed(description: "no QRText for \(name): \(qr)")
+        }
+        try await call(.POST, "/sandbox/link", admin: true, json: #"{"Phone":"\#(phone)","QR":"\#(text)"}"#)
+        for _ in 0..<300 {
+            let status = try await call(.GET, "/session/status", token: token)
+            if (status["data"] as? [String: Any])?["LoggedIn"] as? Bool == true { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw RequestFailed(description: "\(name) never logged in")
+    }
+
+    /// Points the session's webhook at `url`, posting plain JSON.
+    func setWebhook(token: String, url: String) async throws {
+        try await call(.POST, "/webhook", token: token, json: #"{"WebhookURL":"\#(url)","Format":"json"}"#)
+    }
+
+    /// One request on a fresh connection; a status other than 200 is an error.
+    @discardableResult
+    func call(_ method: HTTPMethod, _ uri: String, token: String? = nil, admin: Bool = false, json: String? = nil)
+        async throws -> [String: Any]
+    {
+        var headers: [(String, String)] = []
+        if let token { headers.append(("token", token)) }
+        if admin { headers.append(("admintoken", Self.adminToken)) }
+        let reply = try await HTTPConnection.with(port: port) {
+            try await $0.request(method, uri, headers: headers, json: json)
+        }
+        let body = Data(reply.body.readableBytesView)
+        let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
+        guard reply.status == 200 else {
+            throw RequestFailed(description: "\(method) \(uri) answered \(reply.status): \(String(buffer: reply.body))")
+        }
+        return object
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import WABinary
+
+/// The sandbox's groups, in `sandbox-groups.json` in the data folder (owner-only, rewritten
+/// atomically on every change), so a restarted sandbox keeps them.
+actor GroupStore {
+    static let fileName = "sandbox-groups.json"
+
+    private let file: URL
+    /// By the user part of the group JID.
+    private var groups: [String: GroupRecord]
+
+    /// Reads the file in `directory`; a missing file means no groups yet.
+    init(directory: URL) throws {
+        file = directory.appendingPathComponent(Self.fileName)
+        if FileManager.default.fileExists(atPath: file.path) {
+            groups = try JSONDecoder().decode([String: GroupRecord].self, from: Data(contentsOf: file))
+        } else {
+            groups = [:]
+        }
+    }
+
+    /// Creates a group of `creator` and `participants` with a fresh id like WhatsApp's
+    /// ("120363" and 12 more digits).
+    func create(subject: String, creator: String, participants: [String], now: Date = Date()) throws(PrivateFile.WriteError)
+        -> GroupRecord
+    {
+        var id: String
+        repeat {
+            id = "120363" + (0..<12).map { _ in String(Int.random(in: 0...9)) }.joined()
+        } while groups[id] != nil
+        var members = [creator]
+        for participant in participants where !members.contains(participant) { members.append(participant) }
+        let record = GroupRecord(
+            id: id, subject: subject, creator: creator, participants: members, created: Int64(now.timeIntervalSince1970))
+        let before = groups
+        groups[id] = record
+        do throws(PrivateFile.WriteError) {
+            try PrivateFile.writeJSON(groups, to: file)
+        } catch {
+            groups = before
+            throw error
+        }
+        return record
+    }
+
+    /// The group `jid` names, if the sandbox has it.
+    func group(_ jid: JID) -> GroupRecord? {
+        guard jid.server == JID.groupServer else { return nil }
+        return groups[jid.user]
+    }
+
+    /// The groups `phone` is a member of.
+    func groups(of phone: String) -> [GroupRecord] {
+        groups.values.filter { $0.participants.contains(phone) }
+    }
+}
