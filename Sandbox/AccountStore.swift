@@ -13,12 +13,8 @@ public actor AccountStore {
     /// Reads the accounts file in `directory`; a missing file means no accounts yet.
     init(directory: URL) throws {
         file = directory.appendingPathComponent(Self.fileName)
-        if FileManager.default.fileExists(atPath: file.path) {
-            let stored = try JSONDecoder().decode([VirtualAccount].self, from: Data(contentsOf: file))
-            accounts = Dictionary(stored.map { ($0.phone, $0) }, uniquingKeysWith: { first, _ in first })
-        } else {
-            accounts = [:]
-        }
+        let stored = try PrivateFile.readJSON([VirtualAccount].self, from: file) ?? []
+        accounts = Dictionary(stored.map { ($0.phone, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     // MARK: Accounts

@@ -22,11 +22,7 @@ actor GroupPhoneKeys {
     /// Reads the file in `directory`; a missing file means no state yet.
     init(directory: URL) throws {
         file = directory.appendingPathComponent(Self.fileName)
-        if FileManager.default.fileExists(atPath: file.path) {
-            phones = try JSONDecoder().decode([String: PhoneState].self, from: Data(contentsOf: file))
-        } else {
-            phones = [:]
-        }
+        phones = try PrivateFile.readJSON([String: PhoneState].self, from: file) ?? [:]
     }
 
     /// `phone`'s record for `name`; one that does not decode is an error.

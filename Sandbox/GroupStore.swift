@@ -13,11 +13,7 @@ actor GroupStore {
     /// Reads the file in `directory`; a missing file means no groups yet.
     init(directory: URL) throws {
         file = directory.appendingPathComponent(Self.fileName)
-        if FileManager.default.fileExists(atPath: file.path) {
-            groups = try JSONDecoder().decode([String: GroupRecord].self, from: Data(contentsOf: file))
-        } else {
-            groups = [:]
-        }
+        groups = try PrivateFile.readJSON([String: GroupRecord].self, from: file) ?? [:]
     }
 
     /// Creates a group of `creator` and `participants` with a fresh id like WhatsApp's

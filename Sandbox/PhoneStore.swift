@@ -2,14 +2,19 @@ import Foundation
 import WACrypto
 import WASignal
 
-/// What the virtual phones keep besides their keys, in `sandbox-phones.json` in the data folder
-/// (owner-only, rewritten atomically on every change): their Signal sessions and the identities
-/// they trust, the one-time prekeys sessions consumed, and the messages they received. A
-/// restarted sandbox's phones keep talking on the same sessions.
+/// What the virtual phones keep besides their keys, in the data folder: their Signal sessions
+/// and the identities they trust, the one-time prekeys sessions consumed, and the messages they
+/// received. A restarted sandbox's phones keep talking on the same sessions.
+///
+/// Each change is appended to `sandbox-phones.log` (a `PhoneChangeLog`) rather than rewriting
+/// every phone's state per message; the log is folded into the snapshot `sandbox-phones.json`
+/// (owner-only, written atomically) on open and whenever it grows past `compactionThreshold`.
 actor PhoneStore {
     static let fileName = "sandbox-phones.json"
     /// How many received messages each phone keeps; older ones are dropped.
     static let messageLimit = 1000
+    /// How many changes the log holds before they are folded into the snapshot.
+    static let compactionThreshold = 20_000
 
     /// One phone's state. Sessions and identities are keyed by the peer's Signal address.
     struct PhoneState: Codable, Sendable {
@@ -20,17 +25,22 @@ actor PhoneStore {
     }
 
     private let file: URL
+    private let log: PhoneChangeLog
     /// By phone number.
     private var phones: [String: PhoneState]
 
-    /// Reads the file in `directory`; a missing file means the phones have no state yet.
+    /// Reads the snapshot in `directory` and replays the changes logged after it; a missing
+    /// snapshot means the phones have no state yet.
     init(directory: URL) throws {
         file = directory.appendingPathComponent(Self.fileName)
-        if FileManager.default.fileExists(atPath: file.path) {
-            phones = try JSONDecoder().decode([String: PhoneState].self, from: Data(contentsOf: file))
-        } else {
-            phones = [:]
-        }
+        var phones = try PrivateFile.readJSON([String: PhoneState].self, from: file) ?? [:]
+        let log = try PhoneChangeLog(file: directory.appendingPathComponent("sandbox-phones.log"))
+        let changes = try log.replay()
+        for change in changes { change.apply(to: &phones[change.phone, default: PhoneState()]) }
+        // An empty log is cleared too: it may hold a partial line that later appends would follow.
+        if changes.isEmpty { try log.clear() } else { try Self.compact(phones, into: file, clearing: log) }
+        self.log = log
+        self.phones = phones
     }
 
     // MARK: Signal state
@@ -52,22 +62,18 @@ actor PhoneStore {
 
     /// Saves a session operation's record, peer identity and consumed prekey together.
     func commit(_ commit: SessionCommit, of phone: String) throws(PrivateFile.WriteError) {
-        try change(phone) { state in
-            state.sessions[commit.address.description] = Data(commit.record.serialized())
-            state.identities[commit.address.description] = Data(commit.remoteIdentity.bytes)
-            if let consumed = commit.consumedPreKeyID { state.consumedPreKeys.insert(consumed) }
-        }
+        try change(
+            PhoneChange(
+                phone: phone,
+                session: PhoneChange.Session(
+                    address: commit.address.description, record: Data(commit.record.serialized()),
+                    identity: Data(commit.remoteIdentity.bytes), consumedPreKey: commit.consumedPreKeyID)))
     }
 
     // MARK: Received messages
 
     func record(_ message: PhoneMessage, of phone: String) throws(PrivateFile.WriteError) {
-        try change(phone) { state in
-            state.received.append(message)
-            if state.received.count > Self.messageLimit {
-                state.received.removeFirst(state.received.count - Self.messageLimit)
-            }
-        }
+        try change(PhoneChange(phone: phone, received: message))
     }
 
     /// What `phone` received, oldest first.
@@ -75,15 +81,19 @@ actor PhoneStore {
         phones[phone]?.received ?? []
     }
 
-    /// Applies `mutation` to `phone`'s state and saves; when saving fails the change is undone.
-    private func change(_ phone: String, _ mutation: (inout PhoneState) -> Void) throws(PrivateFile.WriteError) {
-        let before = phones
-        mutation(&phones[phone, default: PhoneState()])
-        do throws(PrivateFile.WriteError) {
-            try PrivateFile.writeJSON(phones, to: file)
-        } catch {
-            phones = before
-            throw error
-        }
+    /// Logs `change` and applies it; when logging fails nothing changes.
+    private func change(_ change: PhoneChange) throws(PrivateFile.WriteError) {
+        try log.append(change)
+        change.apply(to: &phones[change.phone, default: PhoneState()])
+        if log.count >= Self.compactionThreshold { try Self.compact(phones, into: file, clearing: log) }
+    }
+
+    /// Writes the snapshot and empties the log. A crash in between replays changes the snapshot
+    /// already holds; `PhoneChange.apply` is idempotent, so that is harmless.
+    private static func compact(
+        _ phones: [String: PhoneState], into file: URL, clearing log: PhoneChangeLog
+    ) throws(PrivateFile.WriteError) {
+        try PrivateFile.writeJSON(phones, to: file)
+        try log.clear()
     }
 }

@@ -23,6 +23,12 @@ enum PrivateFile {
         }
     }
 
+    /// The JSON value in `file`, or nil when there is no file yet.
+    static func readJSON<Value: Decodable>(_ type: Value.Type, from file: URL) throws -> Value? {
+        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+        return try JSONDecoder().decode(type, from: Data(contentsOf: file))
+    }
+
     /// `value` as pretty JSON with sorted keys, written with `write`.
     static func writeJSON(_ value: some Encodable, to file: URL) throws(WriteError) {
         let encoder = JSONEncoder()

@@ -44,6 +44,9 @@ actor SandboxConnection {
     private var passive = false
     private var takingOverOfflineQueue = false
     private var held: [Node] = []
+    /// Stanzas sent that the device must `<ack>`, oldest first: like WhatsApp, the server
+    /// keeps them until then, and a connection that ends returns them to the offline queue.
+    private var unacked: [(key: String, stanza: Node)] = []
     /// What a new device registered; it may send stanzas before any login.
     private(set) var registration: CompanionRegistration?
     /// The companion_hello of a device that asked for a pair code, and the ref we answered.
@@ -97,8 +100,7 @@ actor SandboxConnection {
         awaited = [:]
         if let device {
             await connections.logOut(device, from: self)
-            let unsent = held
-            held = []
+            let unsent = surrender()
             do {
                 if !unsent.isEmpty { try await router.offline.putBack(unsent, for: device) }
             } catch {
@@ -124,11 +126,54 @@ actor SandboxConnection {
             return true
         }
         do {
-            try await noise.send(node.encodedFrame())
+            try await sendKeepingUntilAcked(node)
             return true
         } catch {
             return false
         }
+    }
+
+    /// Gives up what this connection still owes its device, in order: the sent stanzas not
+    /// acked yet, then the held ones. For the offline queue, or the login that replaces this one.
+    func surrender() -> [Node] {
+        let owed = unacked.map(\.stanza) + held
+        unacked = []
+        held = []
+        return owed
+    }
+
+    /// Sends `node`; a message, receipt or notification is kept until the device acks it. It is
+    /// kept before it goes out, as the ack may come in while this actor waits on the send.
+    private func sendKeepingUntilAcked(_ node: Node) async throws {
+        let key = Self.ackKey(of: node)
+        if let key { unacked.append((key, node)) }
+        do {
+            try await noise.send(node.encodedFrame())
+        } catch {
+            if let key, let index = unacked.lastIndex(where: { $0.key == key }) { unacked.remove(at: index) }
+            throw error
+        }
+    }
+
+    /// A device's `<ack class id to [participant]>` releases the stanza it answers.
+    private func acknowledged(_ ack: Node) {
+        guard let key = Self.ackKey(class: ack["class"], id: ack["id"], peer: ack["to"], participant: ack["participant"]),
+            let index = unacked.firstIndex(where: { $0.key == key })
+        else { return }
+        unacked.remove(at: index)
+    }
+
+    /// What the device's ack of `stanza` names; nil for stanzas that get no ack.
+    private static func ackKey(of stanza: Node) -> String? {
+        guard ["message", "receipt", "notification"].contains(stanza.tag) else { return nil }
+        return ackKey(class: .string(stanza.tag), id: stanza["id"], peer: stanza["from"], participant: stanza["participant"])
+    }
+
+    private static func ackKey(
+        class tag: AttributeValue?, id: AttributeValue?, peer: AttributeValue?, participant: AttributeValue?
+    ) -> String? {
+        guard let tag, let id, let peer else { return nil }
+        return [tag.description, id.description, peer.description, participant?.description ?? ""].joined(separator: " ")
     }
 
     // MARK: Linking
@@ -171,7 +216,9 @@ actor SandboxConnection {
         device = jid
         self.passive = passive
         takingOverOfflineQueue = true
+        var owedByReplaced: [Node] = []
         if let replaced = await connections.logIn(jid, on: self) {
+            owedByReplaced = await replaced.surrender()
             try? await replaced.end(with: .replaced)
         }
         let now = String(Int(Date().timeIntervalSince1970))
@@ -181,17 +228,19 @@ actor SandboxConnection {
             "lid": .jid(JID(user: known.lid.user, server: JID.lidServer, device: jid.device)),
         ]
         try await noise.send(Node(tag: "success", attributes: attributes).encodedFrame())
-        try await takeOverOfflineQueue(of: jid)
+        try await takeOverOfflineQueue(of: jid, owedByReplaced: owedByReplaced)
     }
 
-    /// Puts what waited for the device in front of what arrived since the login; a login that
-    /// is not passive gets it at once.
-    private func takeOverOfflineQueue(of jid: JID) async throws {
+    /// Puts what the replaced login still owed the device, then what waited for it, in front of
+    /// what arrived since the login; a login that is not passive gets it at once.
+    private func takeOverOfflineQueue(of jid: JID, owedByReplaced: [Node]) async throws {
+        var waiting: [Node] = []
         do {
-            held = try await router.offline.takeAll(for: jid) + held
+            waiting = try await router.offline.takeAll(for: jid)
         } catch {
             logger.error("could not take over the offline queue", metadata: ["device": "\(jid)", "error": "\(error)"])
         }
+        held = owedByReplaced + waiting + held
         takingOverOfflineQueue = false
         if !passive { try await flushHeld() }
     }
@@ -223,8 +272,7 @@ actor SandboxConnection {
             if let device { await historySync.acknowledged(node, from: device) }
         case "receipt": await handleReceipt(node)
         case "presence", "chatstate": if let device { await presence.handle(node, from: device) }
-        // Clients acknowledge what they were delivered; the sandbox keeps nothing to release.
-        case "ack": break
+        case "ack": acknowledged(node)
         default: logger.debug("ignored a stanza", metadata: ["tag": "\(node.tag)"])
         }
     }
@@ -285,7 +333,7 @@ actor SandboxConnection {
     private func flushHeld() async throws {
         var count = 0
         while let next = held.first {
-            try await noise.send(next.encodedFrame())
+            try await sendKeepingUntilAcked(next)
             held.removeFirst()
             count += 1
         }

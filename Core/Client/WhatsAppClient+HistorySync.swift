@@ -39,7 +39,7 @@ extension WhatsAppClient {
                     type: .history)
             let data = try WAHistorySync_HistorySync(
                 serializedBytes: try Zlib.inflate(compressed, limit: Self.maxHistoryBlobBytes))
-            eventSink.yield(.historySync(HistorySyncUpdate(data: data, notification: notification)))
+            await report(.historySync(HistorySyncUpdate(data: data, notification: notification)))
         } catch {
             logger.warning(
                 "could not sync a history blob",

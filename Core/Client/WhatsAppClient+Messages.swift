@@ -172,11 +172,14 @@ extension WhatsAppClient {
 
     /// An incoming message (1:1, or a group's with our peers' sender keys): decrypt, report,
     /// then the delivery receipt and ack; a message we cannot decrypt gets a retry receipt instead.
+    /// The receipt and ack wait for the event handler, so the server keeps the message (and
+    /// delivers it again after a crash) until the consumer has it. One delivered again whose
+    /// message key is already spent, as whatsmeow does, is only acked.
     func handleMessage(_ stanza: Node) async throws {
         guard let ownJID = device.jid.flatMap({ try? JID(parsing: $0) }) else { return }
         do {
             let received = try await ReceivedMessage.decrypt(stanza, ownUser: ownJID, store: signal, senderKeys: signal)
-            eventSink.yield(.message(received))
+            await report(.message(received))
             handleHistorySyncNotification(in: received)
             // whatsmeow's receipt types: peer_msg for our phone's protocol messages, sender for
             // our own messages from other devices, none (delivery) for everyone else's.
@@ -184,6 +187,10 @@ extension WhatsAppClient {
             if let receipt = Receipts.receipt(for: stanza, type: type) {
                 try await socket.send(receipt)
             }
+        } catch SignalError.duplicateMessage {
+            // Its first delivery was decrypted but, if the process died before the event
+            // handler stored it, is lost: the key is spent, so it cannot be decrypted again.
+            logger.warning("a message came again after it was decrypted", metadata: ["id": "\(stanza["id"]?.description ?? "")"])
         } catch {
             logger.warning("could not decrypt a message", metadata: ["id": "\(stanza["id"]?.description ?? "")", "error": "\(error)"])
             try await socket.send(try await retryReceipt(for: stanza))
@@ -215,7 +222,7 @@ extension WhatsAppClient {
         if let from = stanza["from"]?.jid, let id = stanza["id"]?.description {
             var ids = [id]
             ids += stanza.child(tagged: "list")?.children(tagged: "item").compactMap { $0["id"]?.description } ?? []
-            eventSink.yield(
+            await report(
                 .receipt(
                     MessageReceipt(
                         ids: ids, chat: from.nonAD, sender: stanza["participant"]?.jid ?? from,

@@ -26,7 +26,7 @@ extension WhatsAppClient {
         } else if let success = try PairSuccess.parse(iq) {
             try await acceptPairSuccess(success)
         } else {
-            eventSink.yield(.stanza(iq))
+            await report(.stanza(iq))
         }
     }
 
@@ -52,15 +52,15 @@ extension WhatsAppClient {
         }
     }
 
-    private func show(qr text: String) {
+    private func show(qr text: String) async {
         currentQR = text
-        eventSink.yield(.qr(text))
+        await report(.qr(text))
         stateChanged()
     }
 
     private func qrCodesExpired() async {
         currentQR = nil
-        eventSink.yield(.qrTimeout)
+        await report(.qrTimeout)
         await stop()
     }
 
@@ -81,7 +81,7 @@ extension WhatsAppClient {
         } catch {
             logger.warning("refused a pair-success", metadata: ["error": "\(error)"])
             try await socket.send(CompanionPairing.refusal(iqID: success.iqID, error))
-            eventSink.yield(.pairError(error.description))
+            await report(.pairError(error.description))
             return
         }
         device.jid = success.deviceJID.description
@@ -90,7 +90,7 @@ extension WhatsAppClient {
         device.account = try linked.account.serializedBytes()
         try devices.save(device, session: session)
         try await socket.send(linked.reply)
-        eventSink.yield(
+        await report(
             .pairSuccess(
                 jid: success.deviceJID, lid: success.lid, platform: success.platform,
                 businessName: success.businessName))

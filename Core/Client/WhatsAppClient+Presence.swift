@@ -20,17 +20,17 @@ extension WhatsAppClient {
     }
 
     /// `<presence from [type=unavailable] [last=<unix seconds>|deny]>`.
-    func handlePresence(_ stanza: Node) throws(MessagingError) {
+    func handlePresence(_ stanza: Node) async throws(MessagingError) {
         guard let from = stanza["from"]?.jid else { throw .malformed("presence without from") }
         let lastSeen = stanza["last"].flatMap { Int64($0.description) }.map { Date(timeIntervalSince1970: Double($0)) }
-        eventSink.yield(
+        await report(
             .presence(
                 PresenceUpdate(from: from, unavailable: stanza["type"]?.description == "unavailable", lastSeen: lastSeen)))
     }
 
     /// `<chatstate from [participant]><composing [media]/>|<paused/></chatstate>`, with the
     /// chat and sender worked out as whatsmeow's `parseMessageSource` does.
-    func handleChatState(_ stanza: Node) throws(MessagingError) {
+    func handleChatState(_ stanza: Node) async throws(MessagingError) {
         guard let from = stanza["from"]?.jid else { throw .malformed("chatstate without from") }
         guard stanza.children.count == 1, let state = stanza.children.first,
             state.tag == "composing" || state.tag == "paused"
@@ -55,6 +55,6 @@ extension WhatsAppClient {
         } else {
             update.senderAlt = stanza[from.server == JID.userServer ? "sender_lid" : "sender_pn"]?.jid
         }
-        eventSink.yield(.chatState(update))
+        await report(.chatState(update))
     }
 }

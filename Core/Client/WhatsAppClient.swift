@@ -15,12 +15,13 @@ import WagoStore
 /// with the linked identity, keeps its prekeys stocked, and reports what happens as events.
 /// The socket below reconnects by itself; this actor decides what each connection says.
 public actor WhatsAppClient {
-    /// Everything the client reports, in order; finishes when the client stops.
-    public nonisolated let events: AsyncStream<ClientEvent>
     /// The session this device belongs to; scopes its rows in the store.
     public nonisolated let session: String
 
-    let eventSink: AsyncStream<ClientEvent>.Continuation
+    /// Takes everything the client reports, one event at a time and in order. The client
+    /// waits for it: a message is acknowledged to the server only once its handler returned,
+    /// so a consumer that stores the event before returning loses nothing in a crash.
+    let eventHandler: @Sendable (ClientEvent) async -> Void
     let devices: DeviceStore
     let signal: SignalStore
     let configuration: ClientConfiguration
@@ -55,8 +56,10 @@ public actor WhatsAppClient {
     var mediaHTTPClient: HTTPClient?
 
     /// Opens the session's device, creating fresh keys for a device never linked before.
+    /// `events` is awaited for each event the client reports (see `eventHandler`).
     public init(
-        session: String, database: WagoDatabase, configuration: ClientConfiguration, logger: Logger
+        session: String, database: WagoDatabase, configuration: ClientConfiguration, logger: Logger,
+        events: @escaping @Sendable (ClientEvent) async -> Void
     ) async throws {
         let devices = DeviceStore(database: database)
         let signal = SignalStore(database: database, device: session)
@@ -77,7 +80,7 @@ public actor WhatsAppClient {
         self.device = device
         self.identity = identity
         senderKeyHolders = StoredSenderKeyHolders(values: PluginValueStore(database: database), session: session)
-        (events, eventSink) = AsyncStream.makeStream()
+        eventHandler = events
         let noiseKey = try Curve25519KeyPair(privateKey: device.noisePrivateKey)
         let payload = PayloadSource(devices: devices, signal: signal, session: session, configuration: configuration)
         socket = WhatsAppSocket(
@@ -158,6 +161,11 @@ public actor WhatsAppClient {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// Hands `event` to the consumer and waits until it took it.
+    func report(_ event: ClientEvent) async {
+        await eventHandler(event)
+    }
+
     /// Unlinks this device on the server, then wipes its keys.
     /// - Throws: `ClientError.notLoggedIn` when not logged in, or the server's refusal.
     public func logout() async throws {
@@ -182,7 +190,6 @@ public actor WhatsAppClient {
         qrRotation?.cancel()
         currentQR = nil
         stateChanged()
-        eventSink.finish()
     }
 
     // MARK: Socket events
@@ -210,7 +217,7 @@ public actor WhatsAppClient {
             loggedIn = false
             qrRotation?.cancel()
             currentQR = nil
-            if wasConnected { eventSink.yield(.disconnected) }
+            if wasConnected { await report(.disconnected) }
         case .keepaliveTimeout, .keepaliveRestored, .reconnecting:
             break
         }
@@ -243,11 +250,11 @@ public actor WhatsAppClient {
         case "ack":
             handleAck(node)
         case "presence":
-            try handlePresence(node)
+            try await handlePresence(node)
         case "chatstate":
-            try handleChatState(node)
+            try await handleChatState(node)
         default:
-            eventSink.yield(.stanza(node))
+            await report(.stanza(node))
         }
     }
 
@@ -262,9 +269,9 @@ public actor WhatsAppClient {
             try await handleDevicesNotification(node)
         case "w:gp2":
             try await handleGroupNotification(node)
-            eventSink.yield(.stanza(node))
+            await report(.stanza(node))
         default:
-            eventSink.yield(.stanza(node))
+            await report(.stanza(node))
         }
     }
 
@@ -282,7 +289,7 @@ public actor WhatsAppClient {
             tag: "iq", attributes: ["to": .jid(Self.server), "type": "set", "xmlns": "passive"],
             content: .nodes([Node(tag: "active")]))
         try ClientError.check(try await socket.sendIQ(active))
-        eventSink.yield(.loggedIn(jid: jid, lid: device.lid.flatMap { try? JID(parsing: $0) }))
+        await report(.loggedIn(jid: jid, lid: device.lid.flatMap { try? JID(parsing: $0) }))
         try await maintainPreKeys()
     }
 
@@ -295,7 +302,7 @@ public actor WhatsAppClient {
         device.jid = nil
         device.lid = nil
         logger.info("logged out", metadata: ["reason": "\(reason)"])
-        eventSink.yield(.loggedOut(onConnect: onConnect, reason: reason))
+        await report(.loggedOut(onConnect: onConnect, reason: reason))
         await socket.disconnect()
     }
 

@@ -183,6 +183,47 @@ struct MessagingTests {
         }
     }
 
+    /// Like WhatsApp, the server keeps a delivered message until the device acks it: a
+    /// connection that ends first returns it to the offline queue for the next login.
+    @Test func unackedMessagesComeAgainAtTheNextLogin() async throws {
+        let fixture = try await seededFixture()
+        try await fixture.run { info in
+            let aliceSocket = makeSocket(info, device: alice.device, payload: alice.device.login)
+            try await withSocket(aliceSocket) { aliceLog in
+                try await alice.logIn(aliceSocket, aliceLog)
+                let sent = try await alice.send(MessagingCompanion.text("ack me"), to: bob.user, on: aliceSocket)
+                let id = try #require(sent["id"]?.description)
+                _ = try await aliceLog.wait { $0.node(tagged: "ack").flatMap { $0["id"]?.description == id ? $0 : nil } }
+                /// Logs Bob in, waits for the message, acks it or not, and hangs up.
+                func bobLogsIn(acking: Bool) async throws {
+                    let bobSocket = makeSocket(info, device: bob.device, payload: bob.device.login)
+                    try await withSocket(bobSocket) { bobLog in
+                        try await bob.logIn(bobSocket, bobLog)
+                        let stanza = try await bobLog.wait { event in
+                            event.node(tagged: "message").flatMap { $0["id"]?.description == id ? $0 : nil }
+                        }
+                        if acking { try await bobSocket.send(try #require(Receipts.ack(for: stanza))) }
+                        _ = try await bobLog.wait { $0.node(tagged: "ib")?.child(tagged: "offline") }
+                        try await Task.sleep(for: .milliseconds(200))
+                    }
+                }
+                /// Waits for the sandbox to notice the hang-up and settle Bob's queue.
+                func bobsQueue(becomes count: Int) async throws -> Bool {
+                    for _ in 0..<100 {
+                        if await fixture.server.router.offline.count(for: bob.device.jid) == count { return true }
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    return false
+                }
+                try await bobLogsIn(acking: false)
+                #expect(try await bobsQueue(becomes: 1))
+                try await bobLogsIn(acking: true)
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(try await bobsQueue(becomes: 0))
+            }
+        }
+    }
+
     @Test func sendRequestsAreChecked() async throws {
         let fixture = try await seededFixture()
         try await fixture.run { info in

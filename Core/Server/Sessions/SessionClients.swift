@@ -41,9 +41,9 @@ actor SessionClients {
         var configuration = configuration
         configuration.osName = session.os
         let client = try await WhatsAppClient(
-            session: session.id, database: database, configuration: configuration, logger: logger)
+            session: session.id, database: database, configuration: configuration, logger: logger
+        ) { [weak self] event in await self?.forward(event, of: session) }
         clients[session.id] = client
-        Task { await self.forward(client.events, of: session) }
         try await client.start()
         return (client, false)
     }
@@ -102,25 +102,25 @@ actor SessionClients {
 
     // MARK: Events
 
-    private func forward(_ stream: AsyncStream<ClientEvent>, of session: SessionRecord) async {
-        for await event in stream {
-            switch event {
-            case .pairSuccess(let jid, _, _, _):
-                record(jid: jid.description, of: session)
-            case .loggedOut:
-                record(jid: "", of: session)
-            default:
-                break
+    /// Emits one client event on the bus. The bus stores the webhook outbox row before
+    /// `emit` returns, so when this returns the client may acknowledge the event's message.
+    private func forward(_ event: ClientEvent, of session: SessionRecord) {
+        switch event {
+        case .pairSuccess(let jid, _, _, _):
+            record(jid: jid.description, of: session)
+        case .loggedOut:
+            record(jid: "", of: session)
+        default:
+            break
+        }
+        do {
+            if let payload = try SessionEvent.payload(event) {
+                events.emit(
+                    session: session.id, type: payload.type, json: String(decoding: payload.eventJSON, as: UTF8.self),
+                    payload: String(decoding: payload.json, as: UTF8.self))
             }
-            do {
-                if let payload = try SessionEvent.payload(event) {
-                    events.emit(
-                        session: session.id, type: payload.type, json: String(decoding: payload.eventJSON, as: UTF8.self),
-                        payload: String(decoding: payload.json, as: UTF8.self))
-                }
-            } catch {
-                logger.error("could not shape an event", metadata: ["session": "\(session.id)", "error": "\(error)"])
-            }
+        } catch {
+            logger.error("could not shape an event", metadata: ["session": "\(session.id)", "error": "\(error)"])
         }
     }
 

@@ -1,0 +1,78 @@
+import Foundation
+
+/// An append-only file of `PhoneChange`s, one JSON object a line, readable by the owner only.
+/// Appending costs one change, not the whole state. A crash mid-append leaves a partial last
+/// line, which `replay` ignores; a failed append is cut off again, so later ones stay readable.
+final class PhoneChangeLog {
+    /// A line before the last one does not decode: the log was damaged, not cut short.
+    struct DamagedLine: Error, Sendable, CustomStringConvertible {
+        var path: String
+        var line: Int
+
+        var description: String { "\(path): line \(line) is not a phone change" }
+    }
+
+    private let file: URL
+    private let handle: FileHandle
+    /// Changes appended since the log was last cleared, replayed ones included.
+    private(set) var count = 0
+
+    init(file: URL) throws {
+        self.file = file
+        if !FileManager.default.fileExists(atPath: file.path) {
+            guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            else { throw PrivateFile.WriteError(path: file.path, reason: "the file could not be created") }
+        }
+        handle = try FileHandle(forUpdating: file)
+    }
+
+    deinit {
+        try? handle.close()
+    }
+
+    /// The logged changes, oldest first.
+    func replay() throws -> [PhoneChange] {
+        try handle.seek(toOffset: 0)
+        let lines = (try handle.readToEnd() ?? Data()).split(separator: UInt8(ascii: "\n"))
+        let decoder = JSONDecoder()
+        var changes: [PhoneChange] = []
+        for (index, line) in lines.enumerated() {
+            do {
+                changes.append(try decoder.decode(PhoneChange.self, from: line))
+            } catch {
+                guard index == lines.count - 1 else { throw DamagedLine(path: file.path, line: index + 1) }
+            }
+        }
+        count = changes.count
+        return changes
+    }
+
+    func append(_ change: PhoneChange) throws(PrivateFile.WriteError) {
+        var line: Data
+        do {
+            line = try JSONEncoder().encode(change)
+        } catch {
+            throw PrivateFile.WriteError(path: file.path, reason: "encoding failed: \(error)")
+        }
+        line.append(UInt8(ascii: "\n"))
+        var end: UInt64 = 0
+        do {
+            end = try handle.seekToEnd()
+            try handle.write(contentsOf: line)
+        } catch {
+            try? handle.truncate(atOffset: end)
+            throw PrivateFile.WriteError(path: file.path, reason: "\(error)")
+        }
+        count += 1
+    }
+
+    /// Empties the log (its changes are in the snapshot now).
+    func clear() throws(PrivateFile.WriteError) {
+        do {
+            try handle.truncate(atOffset: 0)
+        } catch {
+            throw PrivateFile.WriteError(path: file.path, reason: "\(error)")
+        }
+        count = 0
+    }
+}
