@@ -46,11 +46,13 @@ extension WhatsAppClient {
                 phash: ParticipantHash.of(devices))
         }
         let devices = try await knownDevices(of: users)
-        let sent = try await stanza(for: devices, of: devices)
+        let sent = try await withSignalSessions { try await stanza(for: devices, of: devices) }
         let ack = try await sendAwaitingAck(sent, id: id)
         guard let fresh = try await freshDevicesIfStale(ack, sent: sent, users: users) else { return ack }
         let missed = fresh.filter { !devices.contains($0) && $0 != ownJID }
-        if !missed.isEmpty { _ = try await sendAwaitingAck(try await stanza(for: missed, of: fresh), id: id) }
+        if !missed.isEmpty {
+            _ = try await sendAwaitingAck(try await withSignalSessions { try await stanza(for: missed, of: fresh) }, id: id)
+        }
         return ack
     }
 
@@ -62,9 +64,12 @@ extension WhatsAppClient {
         let participants = try await groupParticipants(of: group)
         let users = participants + [ownJID.nonAD]
         let devices = try await knownDevices(of: users)
-        let built = try await encryptor.stanza(
-            for: message, id: id, group: group, sender: ownJID, participantDevices: devices,
-            holders: try await senderKeyHolders.holders(of: group), deviceIdentity: deviceIdentity)
+        let holders = try await senderKeyHolders.holders(of: group)
+        let built = try await withSignalSessions {
+            try await encryptor.stanza(
+                for: message, id: id, group: group, sender: ownJID, participantDevices: devices, holders: holders,
+                deviceIdentity: deviceIdentity)
+        }
         let ack = try await sendAwaitingAck(built.node, id: id)
         try await senderKeyHolders.addHolders(built.distributedTo, of: group)
         guard ack["phash"] != nil, ack["phash"] != built.node["phash"] else { return ack }
@@ -77,9 +82,11 @@ extension WhatsAppClient {
         let fresh = try await knownDevices(of: freshParticipants + [ownJID.nonAD])
         let missed = fresh.filter { !devices.contains($0) && $0 != ownJID }
         guard !missed.isEmpty else { return ack }
-        let resent = try await encryptor.resend(
-            message, id: id, group: group, sender: ownJID, to: missed, participantDevices: fresh,
-            deviceIdentity: deviceIdentity)
+        let resent = try await withSignalSessions {
+            try await encryptor.resend(
+                message, id: id, group: group, sender: ownJID, to: missed, participantDevices: fresh,
+                deviceIdentity: deviceIdentity)
+        }
         _ = try await sendAwaitingAck(resent.node, id: id)
         try await senderKeyHolders.addHolders(resent.distributedTo, of: group)
         return ack
@@ -104,6 +111,19 @@ extension WhatsAppClient {
     public func sendNode(_ node: Node) async throws {
         guard loggedIn else { throw ClientError.notLoggedIn }
         try await socket.send(node)
+    }
+
+    /// Runs `operation` alone among the client's Signal operations. The actor alone would
+    /// interleave concurrent sends and receives at every `await`, and two operations on one
+    /// session would reuse or lose its ratchet state.
+    func withSignalSessions<Value>(_ operation: () async throws -> Value) async throws -> Value {
+        while signalBusy { await withCheckedContinuation { signalWaiters.append($0) } }
+        signalBusy = true
+        defer {
+            signalBusy = false
+            if !signalWaiters.isEmpty { signalWaiters.removeFirst().resume() }
+        }
+        return try await operation()
     }
 
     /// Every device of `users`: cached lists, the others by usync.
@@ -178,7 +198,9 @@ extension WhatsAppClient {
     func handleMessage(_ stanza: Node) async throws {
         guard let ownJID = device.jid.flatMap({ try? JID(parsing: $0) }) else { return }
         do {
-            let received = try await ReceivedMessage.decrypt(stanza, ownUser: ownJID, store: signal, senderKeys: signal)
+            let received = try await withSignalSessions {
+                try await ReceivedMessage.decrypt(stanza, ownUser: ownJID, store: self.signal, senderKeys: self.signal)
+            }
             await report(.message(received))
             handleHistorySyncNotification(in: received)
             // whatsmeow's receipt types: peer_msg for our phone's protocol messages, sender for

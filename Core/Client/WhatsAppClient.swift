@@ -44,6 +44,9 @@ public actor WhatsAppClient {
     var pairCode: PendingPairCode?
     /// Senders waiting for the server's ack of their message, by message id.
     var pendingAcks: [String: AsyncStream<Node>.Continuation] = [:]
+    /// Whether a Signal operation runs, and who waits for it (`withSignalSessions`).
+    var signalBusy = false
+    var signalWaiters: [CheckedContinuation<Void, Never>] = []
     /// Callers waiting for the next state change (`waitUntil`).
     private var stateWaiters: [CheckedContinuation<Void, Never>] = []
     /// Device lists, group metadata and our sender key's holders, for sending (WhatsAppClient+Messages).

@@ -124,6 +124,33 @@ struct MessagingTests {
         }
     }
 
+    // Without the client's Signal lock this hangs: interleaved ratchets make messages undecryptable.
+    @Test("concurrent sends to one chat all arrive: the client's Signal operations do not interleave",
+          .timeLimit(.minutes(3)))
+    func concurrentSends() async throws {
+        try await LinkingWorld.run(plugins: [try Self.messagingPluginPath()]) { world in
+            let (eva, davi) = ("5511999990041", "5511999990042")
+            try await world.createAccounts([(eva, "Eva"), (davi, "Davi")])
+            try await world.gateway.test(.router) { client async throws in
+                try await world.linkSession(named: "eva", token: "tok-eva", to: eva, on: client)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for number in 0..<20 {
+                        group.addTask {
+                            let sent = try await client.call(
+                                .post, "/send/text", token: "tok-eva", json: #"{"Phone":"\#(davi)","Body":"m\#(number)"}"#)
+                            #expect(sent.status == .ok, "\(sent.object)")
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                let inbox = try await world.waitForMessages(of: davi, count: 20)
+                let texts = Set(inbox.compactMap { ($0["Message"] as? [String: Any])?["conversation"] as? String })
+                #expect(texts == Set((0..<20).map { "m\($0)" }))
+            }
+            await world.gateway.gateway.clients.stopAll()
+        }
+    }
+
     /// The messaging plugin as `swift build` leaves it, beside the test bundle.
     static func messagingPluginPath() throws -> String {
         let products = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
