@@ -8,13 +8,22 @@ public actor AccountStore {
     static let fileName = "sandbox-accounts.json"
 
     private let file: URL
-    private var accounts: [String: VirtualAccount]
+    private var accounts: [String: VirtualAccount] {
+        didSet { phoneByLID = Self.phonesByLID(accounts) }
+    }
+    /// Finds an account by LID without a scan (messages are addressed by LID).
+    private var phoneByLID: [String: String]
 
     /// Reads the accounts file in `directory`; a missing file means no accounts yet.
     init(directory: URL) throws {
         file = directory.appendingPathComponent(Self.fileName)
         let stored = try PrivateFile.readJSON([VirtualAccount].self, from: file) ?? []
         accounts = Dictionary(stored.map { ($0.phone, $0) }, uniquingKeysWith: { first, _ in first })
+        phoneByLID = Self.phonesByLID(accounts)
+    }
+
+    private static func phonesByLID(_ accounts: [String: VirtualAccount]) -> [String: String] {
+        Dictionary(accounts.values.map { ($0.lid, $0.phone) }, uniquingKeysWith: { first, _ in first })
     }
 
     // MARK: Accounts
@@ -46,8 +55,11 @@ public actor AccountStore {
 
     /// The account `jid` belongs to, by phone number or LID.
     func account(owning jid: JID) -> VirtualAccount? {
-        if jid.server == JID.userServer { return accounts[jid.user] }
-        return accounts.values.first { $0.owns(jid) }
+        switch jid.server {
+        case JID.userServer: return accounts[jid.user]
+        case JID.lidServer: return phoneByLID[jid.user].flatMap { accounts[$0] }
+        default: return nil
+        }
     }
 
     // MARK: Companions

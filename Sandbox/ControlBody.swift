@@ -35,6 +35,13 @@ struct ControlBody {
         return string
     }
 
+    /// The boolean field `name`, or nil when it is missing.
+    func optionalBool(_ name: String) throws(ControlError) -> Bool? {
+        guard let value = fields[name] else { return nil }
+        guard let bool = value as? Bool else { throw .badRequest("\(name) must be true or false") }
+        return bool
+    }
+
     /// The array field `name` of non-empty strings.
     func strings(_ name: String) throws(ControlError) -> [String] {
         guard let value = fields[name] else { throw .badRequest("missing \(name) in payload") }

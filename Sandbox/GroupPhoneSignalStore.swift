@@ -4,10 +4,9 @@ import WAMessaging
 import WASignal
 
 /// A virtual phone as a group party: its 1:1 Signal state (`PhoneSignalStore`) plus the
-/// sender keys and key holders it keeps in `GroupPhoneKeys`.
+/// sender keys and key holders it keeps in the same `PhoneStore`.
 struct GroupPhoneSignalStore: SignalProtocolStore, SignalSenderKeyStore, SenderKeyHolderStore {
     let sessions: PhoneSignalStore
-    let groupKeys: GroupPhoneKeys
 
     var phone: String { sessions.phone }
 
@@ -28,18 +27,18 @@ struct GroupPhoneSignalStore: SignalProtocolStore, SignalSenderKeyStore, SenderK
     func commit(_ commit: SessionCommit) async throws { try await sessions.commit(commit) }
 
     func senderKey(for name: SenderKeyName) async throws -> SenderKeyRecord? {
-        try await groupKeys.senderKey(of: phone, for: name)
+        try await sessions.state.senderKey(of: phone, for: name)
     }
 
     func storeSenderKey(_ record: SenderKeyRecord, for name: SenderKeyName) async throws {
-        try await groupKeys.storeSenderKey(record, for: name, of: phone)
+        try await sessions.state.storeSenderKey(record, for: name, of: phone)
     }
 
-    func holders(of group: JID) async throws -> Set<JID> { await groupKeys.holders(of: group, phone: phone) }
+    func holders(of group: JID) async throws -> Set<JID> { await sessions.state.holders(of: group, phone: phone) }
 
     func addHolders(_ devices: [JID], of group: JID) async throws {
-        try await groupKeys.addHolders(devices, of: group, phone: phone)
+        try await sessions.state.addHolders(devices, of: group, phone: phone)
     }
 
-    func forgetHolders(of group: JID) async throws { try await groupKeys.forgetHolders(of: group, phone: phone) }
+    func forgetHolders(of group: JID) async throws { try await sessions.state.forgetHolders(of: group, phone: phone) }
 }

@@ -29,15 +29,38 @@ actor GroupStore {
         for participant in participants where !members.contains(participant) { members.append(participant) }
         let record = GroupRecord(
             id: id, subject: subject, creator: creator, participants: members, created: Int64(now.timeIntervalSince1970))
+        try save(record)
+        return record
+    }
+
+    /// Applies `change` to the group `jid` names and saves it.
+    /// - Returns: the group before and after the change.
+    /// - Throws: `ControlError.notFound` for no such group, what `change` throws, or
+    ///   `ControlError.internalError` when saving failed (then nothing changed).
+    func update(_ jid: JID, _ change: @Sendable (inout GroupRecord) throws(ControlError) -> Void) throws(ControlError)
+        -> (before: GroupRecord, after: GroupRecord)
+    {
+        guard let before = group(jid) else { throw .notFound("no group \(jid)") }
+        var after = before
+        try change(&after)
+        do throws(PrivateFile.WriteError) {
+            try save(after)
+        } catch {
+            throw .internalError(error.description)
+        }
+        return (before, after)
+    }
+
+    /// Stores `record` and rewrites the file; when writing fails nothing changes.
+    private func save(_ record: GroupRecord) throws(PrivateFile.WriteError) {
         let before = groups
-        groups[id] = record
+        groups[record.id] = record
         do throws(PrivateFile.WriteError) {
             try PrivateFile.writeJSON(groups, to: file)
         } catch {
             groups = before
             throw error
         }
-        return record
     }
 
     /// The group `jid` names, if the sandbox has it.

@@ -4,6 +4,8 @@ import HTTPTypes
 import WABinary
 import WACrypto
 import WAMedia
+import WAMessaging
+import WAProto
 
 /// The sandbox's media host, standing in for WhatsApp's `mmg` hosts: it hands out the
 /// `media_conn` credentials, takes encrypted uploads whose token is the body's SHA-256, keeps
@@ -23,6 +25,19 @@ actor MediaHost {
     private let directory: URL
     /// `host:port` once the sandbox listens.
     private var hostname: String?
+    /// Files expired by the control API: downloads get 410 Gone.
+    private var expired: Set<String> = []
+    /// What the virtual phones sent lately: each media message's media key and direct path,
+    /// by phone and message id, for media retries (`MessageRouter+RetryMedia`).
+    private var sentByPhones = RecentMessages<String, SentFile>(capacity: 4096)
+    /// Where the sending phones keep their own copies of files the host expired.
+    private var phoneCopies: URL { directory.appendingPathComponent("phone-copies") }
+
+    /// A media message a virtual phone sent: its file's key and where the host had it.
+    struct SentFile: Sendable {
+        var mediaKey: [UInt8]
+        var directPath: String
+    }
 
     init(dataDirectory: URL) throws {
         directory = dataDirectory.appendingPathComponent("media")
@@ -77,28 +92,88 @@ actor MediaHost {
 
     /// The stored body a direct path (with or without its query) or a file name points at.
     func blob(directPath: String) -> [UInt8]? {
-        let path = directPath.split(separator: "?", maxSplits: 1).first.map(String.init) ?? directPath
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        guard parts.count == 3, parts[0] == "v", parts[1] == Self.bucket else { return nil }
-        return blob(file: String(parts[2]))
+        Self.file(of: directPath).flatMap(blob(file:))
     }
 
     /// The body stored as `file` (`<64 hex digits>.enc`); nil for any other name.
     func blob(file: String) -> [UInt8]? {
-        guard file.utf8.count == 68, file.hasSuffix(".enc"),
-            file.dropLast(4).allSatisfy({ $0.isHexDigit && !$0.isUppercase })
-        else { return nil }
+        guard Self.isFileName(file) else { return nil }
         return (try? Data(contentsOf: directory.appendingPathComponent(file))).map(Array.init)
     }
 
+    /// Whether the control API expired `file`.
+    func isExpired(file: String) -> Bool {
+        expired.contains(file)
+    }
+
+    // MARK: Expiry and media retry
+
+    /// `POST /sandbox/media/expire`: the host drops the file at `directPath`, as WhatsApp's
+    /// hosts do after a while, and answers its downloads with 410 Gone. With `keepOnPhone` the
+    /// sending phone still has its copy and can upload it again for a media retry.
+    func expire(directPath: String, keepOnPhone: Bool) throws(ControlError) {
+        guard let file = Self.file(of: directPath), let body = blob(file: file) else {
+            throw .notFound("no media file at \(directPath)")
+        }
+        do {
+            if keepOnPhone {
+                try FileManager.default.createDirectory(
+                    at: phoneCopies, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try PrivateFile.write(Data(body), to: phoneCopies.appendingPathComponent(file))
+            }
+            try FileManager.default.removeItem(at: directory.appendingPathComponent(file))
+        } catch {
+            throw .internalError("\(error)")
+        }
+        expired.insert(file)
+    }
+
+    /// Remembers the file of `message`, sent by `phone`'s phone as `id`, if it has one.
+    func rememberSent(_ message: WAE2E_Message, id: String, by phone: String) {
+        guard let file = MediaRetry.file(in: message) else { return }
+        sentByPhones.insert(SentFile(mediaKey: file.mediaKey, directPath: file.directPath), for: "\(phone) \(id)")
+    }
+
+    /// The file of the media message `phone`'s phone sent as `id`, while it remembers it.
+    func sentFile(id: String, by phone: String) -> SentFile? {
+        sentByPhones["\(phone) \(id)"]
+    }
+
+    /// A phone uploads the file it sent at `directPath` again, from the host if the host still
+    /// has it, else from its own copy, under a new name.
+    /// - Returns: the new direct path; nil when neither has the file.
+    func uploadAgain(directPath: String) throws(ControlError) -> String? {
+        guard let file = Self.file(of: directPath) else { return nil }
+        let copy = (try? Data(contentsOf: phoneCopies.appendingPathComponent(file))).map(Array.init)
+        guard let body = blob(file: file) ?? copy else { return nil }
+        return try store(body, file: Hex.string(randomBytes(32)) + ".enc").directPath
+    }
+
+    /// The file name in a direct path (with or without its query); nil for another path.
+    private static func file(of directPath: String) -> String? {
+        let path = directPath.split(separator: "?", maxSplits: 1).first.map(String.init) ?? directPath
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.count == 3, parts[0] == "v", parts[1] == bucket, isFileName(String(parts[2])) else { return nil }
+        return String(parts[2])
+    }
+
+    /// `<64 lowercase hex digits>.enc`: the body's SHA-256, or a random name for a re-upload.
+    private static func isFileName(_ file: String) -> Bool {
+        file.utf8.count == 68 && file.hasSuffix(".enc") && file.dropLast(4).allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+
     private func store(_ body: [UInt8], hash: [UInt8]) throws(ControlError) -> (url: String, directPath: String) {
+        try store(body, file: Hex.string(hash) + ".enc")
+    }
+
+    private func store(_ body: [UInt8], file: String) throws(ControlError) -> (url: String, directPath: String) {
         guard let hostname else { throw .notListening }
-        let file = Hex.string(hash) + ".enc"
         do {
             try PrivateFile.write(Data(body), to: directory.appendingPathComponent(file))
         } catch {
             throw .internalError("\(error)")
         }
+        expired.remove(file)
         let directPath = "/v/\(Self.bucket)/\(file)?ccb=11-4&mms3=true"
         return ("http://\(hostname)\(directPath)", directPath)
     }

@@ -23,7 +23,9 @@ extension MessageRouter {
         phones.insert(account.phone)
         let notification = DeviceNotification(
             user: account.jid, change: change, device: device,
-            deviceHash: ParticipantHash.of(account.deviceIDs.map(account.deviceJID)))
+            deviceHash: ParticipantHash.of(account.deviceIDs.map(account.deviceJID)), lid: account.lidJID,
+            lidDevice: account.lidDeviceJID(device.device),
+            lidDeviceHash: ParticipantHash.of(account.deviceIDs.map(account.lidDeviceJID)))
         for phone in phones.sorted() {
             guard let peer = await accounts.account(phone: phone) else { continue }
             for companion in peer.companions.map({ peer.deviceJID($0.deviceID) }) where companion != device {

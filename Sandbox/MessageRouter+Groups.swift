@@ -1,21 +1,132 @@
 import Foundation
+import Logging
 import WABinary
 import WAMessaging
 import WAProto
 
-/// Groups: creation for the control API, the `w:g2` metadata query, and group messages routed
-/// to every device of every participant but the sender's, as WhatsApp does: the `skmsg` to
-/// all of them, each device's own `<enc>` (a sender key distribution) to that device only.
+/// Groups: creation and changes for the control API, announced to the members' companions as
+/// `<notification type=w:gp2>` (queued for offline ones); the `w:g2` metadata query; and group
+/// messages routed to every device of every participant but the sender's, as WhatsApp does:
+/// the `skmsg` to all of them, each device's own `<enc>` (a sender key distribution) to that
+/// device only.
 extension MessageRouter {
-    /// `POST /sandbox/groups`: a group of `creator` and `participants`, all existing accounts.
-    func createGroup(subject: String, creator: String, participants: [String]) async throws(ControlError) -> GroupRecord {
-        for phone in [creator] + participants {
-            guard await accounts.account(phone: phone) != nil else { throw .notFound("no account \(phone)") }
-        }
+    /// `POST /sandbox/groups`: a group of `creator` and `participants`, all existing accounts;
+    /// every member's companions get `<create type=new>`.
+    func createGroup(subject: String, creator: String, participants: [String], now: Date = Date()) async throws(ControlError)
+        -> GroupRecord
+    {
+        try await requireAccounts([creator] + participants)
+        let group: GroupRecord
         do throws(PrivateFile.WriteError) {
-            return try await groups.create(subject: subject, creator: creator, participants: participants)
+            group = try await groups.create(subject: subject, creator: creator, participants: participants, now: now)
         } catch {
             throw .internalError("\(error)")
+        }
+        await announce(
+            [.created(GroupNotification.Creation(type: "new", group: group.metadata))], in: group, by: creator,
+            to: group.participants, now: now)
+        return group
+    }
+
+    /// `POST /sandbox/groups/participants`: the admin (`actor`, the creator when nil) adds or
+    /// removes `phones`, or each of `phones` leaves. The members before the change get
+    /// `<add>`/`<remove>` (a leave is a member removing itself), added ones `<create>`; after a
+    /// removal the remaining phones start over with a new sender key.
+    func changeParticipants(
+        of jid: JID, _ action: GroupMemberAction, phones: [String], by actor: String?, now: Date = Date()
+    ) async throws(ControlError) -> GroupRecord {
+        guard !phones.isEmpty else { throw .badRequest("Participants must not be empty") }
+        guard Set(phones).count == phones.count else { throw .badRequest("Participants lists a phone twice") }
+        try await requireAccounts(phones + [actor].compactMap { $0 })
+        let version = String(Int64(now.timeIntervalSince1970 * 1_000_000))
+        let (before, after) = try await groups.update(jid) { group throws(ControlError) in
+            switch action {
+            case .add, .remove:
+                let admin = actor ?? group.creator
+                guard group.isAdmin(admin) else { throw .forbidden("\(admin) is no admin of \(jid)") }
+            case .leave:
+                break
+            }
+            for phone in phones where group.participants.contains(phone) == (action == .add) {
+                throw action == .add
+                    ? ControlError.conflict("\(phone) is in \(jid) already") : ControlError.notFound("\(phone) is not in \(jid)")
+            }
+            group.participants = action == .add ? group.participants + phones : group.participants.filter { !phones.contains($0) }
+            group.participantVersionID = version
+        }
+        let previous = before.participantVersionID ?? ""
+        func change(_ action: GroupNotification.ParticipantChange.Action, _ phones: [String]) -> GroupNotification.Change {
+            .participants(
+                GroupNotification.ParticipantChange(
+                    action: action, participants: phones.map(GroupRecord.userJID), previousVersionID: previous, versionID: version))
+        }
+        switch action {
+        case .add:
+            let admin = actor ?? before.creator
+            await announce([change(.add, phones)], in: after, by: admin, to: before.participants, now: now)
+            await announce([.created(GroupNotification.Creation(group: after.metadata))], in: after, by: admin, to: phones, now: now)
+        case .remove:
+            await announce([change(.remove, phones)], in: after, by: actor ?? before.creator, to: before.participants, now: now)
+        case .leave:
+            for phone in phones {
+                await announce([change(.remove, [phone])], in: after, by: phone, to: before.participants, now: now)
+            }
+        }
+        if action != .add { await startOverSenderKeys(in: after) }
+        return after
+    }
+
+    /// `POST /sandbox/groups/subject`: a member (`actor`, the creator when nil) renames the group.
+    func changeSubject(of jid: JID, to subject: String, by actor: String?, now: Date = Date()) async throws(ControlError)
+        -> GroupRecord
+    {
+        let timestamp = Int64(now.timeIntervalSince1970)
+        let (_, after) = try await groups.update(jid) { group throws(ControlError) in
+            let member = actor ?? group.creator
+            guard group.participants.contains(member) else { throw .forbidden("\(member) is not in \(jid)") }
+            group.subject = subject
+            group.subjectSetAt = timestamp
+            group.subjectSetBy = member
+        }
+        let member = after.subjectSetBy ?? after.creator
+        await announce(
+            [.subject(name: subject, setAt: timestamp, setBy: GroupRecord.userJID(member), setByPN: nil)], in: after,
+            by: member, to: after.participants, now: now)
+        return after
+    }
+
+    private func requireAccounts(_ phones: [String]) async throws(ControlError) {
+        for phone in phones {
+            guard await accounts.account(phone: phone) != nil else { throw .notFound("no account \(phone)") }
+        }
+    }
+
+    /// Sends `changes`, made by `actor`, to every companion of `phones` (phones keep no notifications).
+    private func announce(
+        _ changes: [GroupNotification.Change], in group: GroupRecord, by actor: String, to phones: [String], now: Date
+    ) async {
+        let notification = GroupNotification(
+            group: group.jid, id: SandboxConnection.randomID(), notify: await accounts.account(phone: actor)?.pushName ?? "",
+            sender: GroupRecord.userJID(actor), timestamp: Int64(now.timeIntervalSince1970), changes: changes)
+        for phone in phones {
+            guard let account = await accounts.account(phone: phone) else { continue }
+            for companion in account.companions.map({ account.deviceJID($0.deviceID) }) {
+                await deliver(notification.node, to: companion)
+            }
+        }
+    }
+
+    /// Each member's phone drops its own sender key for `group`, as a WhatsApp client does when
+    /// a member left: its next message there carries a new key that only the members get.
+    private func startOverSenderKeys(in group: GroupRecord) async {
+        for phone in group.participants {
+            guard let account = await accounts.account(phone: phone) else { continue }
+            let name = GroupMessageEncryptor.senderKeyName(group: group.jid, sender: account.deviceJID(0))
+            do {
+                try await phones.startOver(name, of: group.jid, phone: phone)
+            } catch {
+                logger.error("could not drop a phone's sender key", metadata: ["phone": "\(phone)", "error": "\(error)"])
+            }
         }
     }
 
@@ -24,7 +135,7 @@ extension MessageRouter {
         guard let jid = GroupInfoQuery.group(in: iq) else { throw .badRequest("w:g2 query without a group in to") }
         guard let group = await groups.group(jid) else { throw .notFound("no group \(jid)") }
         guard group.participants.contains(device.user) else { throw .forbidden("\(device) is not in \(jid)") }
-        return GroupInfoQuery.answer(to: iq, metadata: group.metadata, created: group.created)
+        return GroupInfoQuery.answer(to: iq, metadata: group.metadata)
     }
 
     /// Every device of every member of `group`, the phones' included.
@@ -90,12 +201,12 @@ extension MessageRouter {
     {
         guard let group = await groups.group(jid) else { throw .notFound("no group \(jid)") }
         guard group.participants.contains(account.phone) else { throw .forbidden("\(account.phone) is not in \(jid)") }
-        let store = GroupPhoneSignalStore(sessions: PhoneSignalStore(account: account, state: phones), groupKeys: groupKeys)
+        let store = GroupPhoneSignalStore(sessions: PhoneSignalStore(account: account, state: phones))
         let members = await devices(of: group)
         let sender = account.deviceJID(0)
         let built: GroupMessageEncryptor.Stanza
         do {
-            built = try await phoneSignal.run {
+            built = try await phoneSignal.run(in: account.phone) {
                 try await GroupMessageEncryptor(store: store, fetchBundles: { try await self.claimBundles($0) }).stanza(
                     for: message, id: MessageID.generate(ownUser: account.phone), group: jid, sender: sender,
                     participantDevices: members, holders: try await store.holders(of: jid), deviceIdentity: nil)

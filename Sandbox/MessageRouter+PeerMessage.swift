@@ -12,7 +12,7 @@ extension MessageRouter {
     func phoneSendPeer(_ message: WAE2E_Message, from account: VirtualAccount, to device: JID) async throws -> String {
         let store = PhoneSignalStore(account: account, state: phones)
         let id = MessageID.generate(ownUser: account.phone)
-        let stanza = try await phoneSignal.run {
+        let stanza = try await phoneSignal.run(in: account.phone) {
             try await MessageEncryptor(store: store, fetchBundles: { try await self.claimBundles($0) }).stanza(
                 for: message, id: id, to: account.jid, recipientDevices: [device], ownDevices: [], deviceIdentity: nil)
         }

@@ -11,15 +11,14 @@ import WASignal
 extension MessageRouter {
     /// Decrypts a message delivered to `phone`'s phone, records it and sends the delivery
     /// receipt (`sender` for copies of its own companions' messages) as a phone would. A
-    /// message it cannot decrypt is logged and dropped.
+    /// message it cannot decrypt is logged and dropped. Runs in the phone's lane of `phoneSignal`.
     func phoneReceive(_ stanza: Node, phone: String) async {
         guard let account = await accounts.account(phone: phone) else { return }
-        let store = GroupPhoneSignalStore(sessions: PhoneSignalStore(account: account, state: phones), groupKeys: groupKeys)
+        let store = GroupPhoneSignalStore(sessions: PhoneSignalStore(account: account, state: phones))
         let received: ReceivedMessage
         do {
-            received = try await phoneSignal.run {
-                try await ReceivedMessage.decrypt(stanza, ownUser: account.jid, store: store, senderKeys: store)
-            }
+            received = try await ReceivedMessage.decrypt(
+                stanza, ownUser: account.jid, ownLID: account.lidJID, store: store, senderKeys: store)
             try await phones.record(
                 PhoneMessage(
                     id: received.id, from: received.sender.description, chat: received.chat.description,
@@ -29,6 +28,7 @@ extension MessageRouter {
             logger.warning(
                 "a virtual phone could not take a message",
                 metadata: ["phone": "\(phone)", "id": "\(stanza["id"]?.description ?? "-")", "error": "\(error)"])
+            await phoneRequestRetry(for: stanza, account: account, after: error)
             return
         }
         guard let receipt = Receipts.receipt(for: stanza, type: received.isFromMe ? "sender" : nil) else { return }
@@ -49,12 +49,13 @@ extension MessageRouter {
         guard peer.phone != account.phone else { throw .badRequest("To must be another account than From") }
         let store = PhoneSignalStore(account: account, state: phones)
         let id = MessageID.generate(ownUser: phone)
+        let addressing = Self.phoneAddressing(from: account, to: peer, recipient: recipient)
         let stanza: Node
         do {
-            stanza = try await phoneSignal.run {
+            stanza = try await phoneSignal.run(in: phone) {
                 try await MessageEncryptor(store: store, fetchBundles: { try await self.claimBundles($0) }).stanza(
-                    for: message, id: id, to: peer.jid, recipientDevices: peer.deviceIDs.map(peer.deviceJID),
-                    ownDevices: account.companions.map { account.deviceJID($0.deviceID) }, deviceIdentity: nil)
+                    for: message, id: id, to: addressing.to, recipientDevices: addressing.recipientDevices,
+                    ownDevices: addressing.ownDevices, deviceIdentity: nil)
             }
         } catch {
             throw .internalError("the phone could not encrypt the message: \(error)")

@@ -15,10 +15,10 @@ struct MessageRouter: Sendable {
     let phones: PhoneStore
     let groups: GroupStore
     /// The virtual phones' sender keys and who holds theirs.
-    let groupKeys: GroupPhoneKeys
     /// Which accounts messaged each other, for device notifications.
     let contacts = Contacts()
-    /// Runs the virtual phones' Signal operations one at a time.
+    /// Runs each virtual phone's Signal operations one at a time, in a lane per phone number:
+    /// phones decrypt and encrypt in parallel, each in order.
     let phoneSignal = SerialQueue()
     let logger: Logger
 
@@ -62,15 +62,16 @@ struct MessageRouter: Sendable {
             let encs = participant.children(tagged: "enc")
             guard !encs.isEmpty else { throw .badRequest("<to jid=\(target)> without <enc>") }
 
-            var attributes = Self.deliveryAttributes(of: stanza, from: sender, timestamp: timestamp, account: senderAccount)
-            if owner.phone == senderAccount.phone { attributes["recipient"] = .jid(chat) }
+            let attributes = Self.oneToOneAttributes(
+                of: stanza, from: sender, timestamp: timestamp, senderAccount: senderAccount, chatAccount: chatAccount,
+                toSenderAccount: owner.phone == senderAccount.phone)
             deliveries.append(
                 RoutedMessage.Delivery(
                     device: device,
                     stanza: Node(tag: "message", attributes: attributes, content: .nodes(encs + [deviceIdentity].compactMap { $0 }))))
         }
         await contacts.record(senderAccount.phone, chatAccount.phone)
-        let accountsDevices = Set([chatAccount, senderAccount].flatMap { account in account.deviceIDs.map(account.deviceJID) })
+        let accountsDevices = Set(Self.addressedDevices(of: [chatAccount, senderAccount], to: to))
         return RoutedMessage(
             id: id, chat: chat, timestamp: timestamp, deliveries: deliveries,
             serverPHash: Self.mismatchedPHash(of: stanza, devices: Array(accountsDevices)))
@@ -95,7 +96,8 @@ struct MessageRouter: Sendable {
         return sent == expected ? nil : expected
     }
 
-    /// Hands every addressed device its copy.
+    /// Hands every addressed device its copy: once this returns, each copy is on its device's
+    /// connection, in its offline queue or in its phone's lane, and the sender may be acked.
     func deliver(_ message: RoutedMessage) async {
         for delivery in message.deliveries {
             await deliver(delivery.stanza, to: delivery.device)
@@ -136,10 +138,14 @@ struct MessageRouter: Sendable {
     // MARK: Delivery
 
     /// Sends `stanza` on `device`'s live connection, or queues it for its next login. The
-    /// phone (device 0) takes messages itself; other stanzas for it are dropped, it keeps none.
+    /// phone (device 0) takes messages itself, later and in order, in its lane of `phoneSignal`
+    /// (as WhatsApp's server acks a sender before the recipient has the message); other stanzas
+    /// for it are dropped, it keeps none.
     func deliver(_ stanza: Node, to device: JID) async {
         if device.device == 0 {
-            if stanza.tag == "message" { await phoneReceive(stanza, phone: device.user) }
+            if stanza.tag == "message" {
+                await phoneSignal.enqueue(in: device.user) { await phoneReceive(stanza, phone: device.user) }
+            }
             return
         }
         if let connection = await connections.connection(for: device), await connection.deliver(stanza) { return }

@@ -16,6 +16,8 @@ final class PhoneChangeLog {
     private let handle: FileHandle
     /// Changes appended since the log was last cleared, replayed ones included.
     private(set) var count = 0
+    /// The log's length in bytes.
+    private(set) var bytes: UInt64 = 0
 
     init(file: URL) throws {
         self.file = file
@@ -33,7 +35,9 @@ final class PhoneChangeLog {
     /// The logged changes, oldest first.
     func replay() throws -> [PhoneChange] {
         try handle.seek(toOffset: 0)
-        let lines = (try handle.readToEnd() ?? Data()).split(separator: UInt8(ascii: "\n"))
+        let content = try handle.readToEnd() ?? Data()
+        bytes = UInt64(content.count)
+        let lines = content.split(separator: UInt8(ascii: "\n"))
         let decoder = JSONDecoder()
         var changes: [PhoneChange] = []
         for (index, line) in lines.enumerated() {
@@ -47,22 +51,24 @@ final class PhoneChangeLog {
         return changes
     }
 
-    func append(_ change: PhoneChange) throws(PrivateFile.WriteError) {
-        var line: Data
-        do {
-            line = try JSONEncoder().encode(change)
-        } catch {
-            throw PrivateFile.WriteError(path: file.path, reason: "encoding failed: \(error)")
-        }
+    /// `change` as a line of the log: callers encode it before they take the store's turn, so
+    /// that phones encode in parallel.
+    static func line(for change: PhoneChange) throws -> Data {
+        var line = try JSONEncoder().encode(change)
         line.append(UInt8(ascii: "\n"))
-        var end: UInt64 = 0
+        return line
+    }
+
+    /// Appends a `line(for:)`.
+    func append(line: Data) throws(PrivateFile.WriteError) {
         do {
-            end = try handle.seekToEnd()
+            try handle.seek(toOffset: bytes)
             try handle.write(contentsOf: line)
         } catch {
-            try? handle.truncate(atOffset: end)
+            try? handle.truncate(atOffset: bytes)
             throw PrivateFile.WriteError(path: file.path, reason: "\(error)")
         }
+        bytes += UInt64(line.count)
         count += 1
     }
 
@@ -74,5 +80,6 @@ final class PhoneChangeLog {
             throw PrivateFile.WriteError(path: file.path, reason: "\(error)")
         }
         count = 0
+        bytes = 0
     }
 }

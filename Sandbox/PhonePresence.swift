@@ -2,8 +2,10 @@
 struct PhonePresence: Encodable, Sendable, Equatable {
     /// The stanza: `presence` or `chatstate`.
     var kind: String
-    /// The account it came from (its phone-number JID).
+    /// The account it came from (its phone-number JID), or the group of a group chat state.
     var from: String
+    /// Who types in the group, for a group chat state (omitted otherwise).
+    var participant: String? = nil
     /// `available` or `unavailable` for a presence; `composing` or `paused` for a chat state.
     var state: String
     /// `audio` while recording a voice note; else empty.
@@ -12,6 +14,7 @@ struct PhonePresence: Encodable, Sendable, Equatable {
     var lastSeen: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case kind = "Kind", from = "From", state = "State", media = "Media", lastSeen = "LastSeen"
+        case kind = "Kind", from = "From", participant = "Participant", state = "State", media = "Media"
+        case lastSeen = "LastSeen"
     }
 }

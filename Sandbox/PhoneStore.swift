@@ -3,31 +3,38 @@ import WACrypto
 import WASignal
 
 /// What the virtual phones keep besides their keys, in the data folder: their Signal sessions
-/// and the identities they trust, the one-time prekeys sessions consumed, and the messages they
-/// received. A restarted sandbox's phones keep talking on the same sessions.
+/// and the identities they trust, the one-time prekeys sessions consumed, their groups' sender
+/// keys and who holds their own, and the messages they received. A restarted sandbox's phones keep talking on the same sessions.
 ///
 /// Each change is appended to `sandbox-phones.log` (a `PhoneChangeLog`) rather than rewriting
 /// every phone's state per message; the log is folded into the snapshot `sandbox-phones.json`
-/// (owner-only, written atomically) on open and whenever it grows past `compactionThreshold`.
+/// (owner-only, written atomically) on open and whenever it holds `compactionThreshold` changes
+/// and is longer than the last snapshot, so that compaction costs a bounded share of the writes
+/// however much state the phones keep. Changes are encoded before they take the actor's turn.
 actor PhoneStore {
     static let fileName = "sandbox-phones.json"
     /// How many received messages each phone keeps; older ones are dropped.
     static let messageLimit = 1000
-    /// How many changes the log holds before they are folded into the snapshot.
+    /// How many changes the log holds at least before they are folded into the snapshot.
     static let compactionThreshold = 20_000
 
     /// One phone's state. Sessions and identities are keyed by the peer's Signal address.
+    /// Sender keys are keyed by `senderKeyName(_:)`, holders (device JIDs) by group JID.
     struct PhoneState: Codable, Sendable {
         var sessions: [String: Data] = [:]
         var identities: [String: Data] = [:]
         var consumedPreKeys: Set<UInt32> = []
+        var senderKeys: [String: Data] = [:]
+        var holders: [String: Set<String>] = [:]
         var received: [PhoneMessage] = []
     }
 
     private let file: URL
     private let log: PhoneChangeLog
     /// By phone number.
-    private var phones: [String: PhoneState]
+    private(set) var phones: [String: PhoneState]
+    /// The size of the snapshot last written.
+    private var snapshotBytes: UInt64 = 0
 
     /// Reads the snapshot in `directory` and replays the changes logged after it; a missing
     /// snapshot means the phones have no state yet.
@@ -37,10 +44,13 @@ actor PhoneStore {
         let log = try PhoneChangeLog(file: directory.appendingPathComponent("sandbox-phones.log"))
         let changes = try log.replay()
         for change in changes { change.apply(to: &phones[change.phone, default: PhoneState()]) }
+        let adopted = try Self.adoptGroupKeysFile(in: directory, into: &phones)
         // An empty log is cleared too: it may hold a partial line that later appends would follow.
-        if changes.isEmpty { try log.clear() } else { try Self.compact(phones, into: file, clearing: log) }
+        if changes.isEmpty, !adopted { try log.clear() } else { try Self.compact(phones, into: file, clearing: log) }
+        if adopted { try FileManager.default.removeItem(at: directory.appendingPathComponent(Self.groupKeysFileName)) }
         self.log = log
         self.phones = phones
+        snapshotBytes = Self.size(of: file)
     }
 
     // MARK: Signal state
@@ -61,8 +71,8 @@ actor PhoneStore {
     }
 
     /// Saves a session operation's record, peer identity and consumed prekey together.
-    func commit(_ commit: SessionCommit, of phone: String) throws(PrivateFile.WriteError) {
-        try change(
+    nonisolated func commit(_ commit: SessionCommit, of phone: String) async throws(PrivateFile.WriteError) {
+        try await change(
             PhoneChange(
                 phone: phone,
                 session: PhoneChange.Session(
@@ -72,8 +82,8 @@ actor PhoneStore {
 
     // MARK: Received messages
 
-    func record(_ message: PhoneMessage, of phone: String) throws(PrivateFile.WriteError) {
-        try change(PhoneChange(phone: phone, received: message))
+    nonisolated func record(_ message: PhoneMessage, of phone: String) async throws(PrivateFile.WriteError) {
+        try await change(PhoneChange(phone: phone, received: message))
     }
 
     /// What `phone` received, oldest first.
@@ -81,11 +91,29 @@ actor PhoneStore {
         phones[phone]?.received ?? []
     }
 
-    /// Logs `change` and applies it; when logging fails nothing changes.
-    private func change(_ change: PhoneChange) throws(PrivateFile.WriteError) {
-        try log.append(change)
+    /// Encodes `change` on the caller's task, then logs and applies it.
+    nonisolated func change(_ change: PhoneChange) async throws(PrivateFile.WriteError) {
+        let line: Data
+        do {
+            line = try PhoneChangeLog.line(for: change)
+        } catch {
+            throw PrivateFile.WriteError(path: file.path, reason: "encoding a change failed: \(error)")
+        }
+        try await apply(change, line: line)
+    }
+
+    /// Logs `change` as `line` and applies it; when logging fails nothing changes.
+    private func apply(_ change: PhoneChange, line: Data) throws(PrivateFile.WriteError) {
+        try log.append(line: line)
         change.apply(to: &phones[change.phone, default: PhoneState()])
-        if log.count >= Self.compactionThreshold { try Self.compact(phones, into: file, clearing: log) }
+        if log.count >= Self.compactionThreshold, log.bytes > snapshotBytes {
+            try Self.compact(phones, into: file, clearing: log)
+            snapshotBytes = Self.size(of: file)
+        }
+    }
+
+    private static func size(of file: URL) -> UInt64 {
+        ((try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? NSNumber)?.uint64Value ?? 0
     }
 
     /// Writes the snapshot and empties the log. A crash in between replays changes the snapshot
@@ -95,5 +123,18 @@ actor PhoneStore {
     ) throws(PrivateFile.WriteError) {
         try PrivateFile.writeJSON(phones, to: file)
         try log.clear()
+    }
+}
+
+extension PhoneStore.PhoneState {
+    /// Snapshots written before the group keys moved here lack their fields.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sessions = try container.decode([String: Data].self, forKey: .sessions)
+        identities = try container.decode([String: Data].self, forKey: .identities)
+        consumedPreKeys = try container.decode(Set<UInt32>.self, forKey: .consumedPreKeys)
+        senderKeys = try container.decodeIfPresent([String: Data].self, forKey: .senderKeys) ?? [:]
+        holders = try container.decodeIfPresent([String: Set<String>].self, forKey: .holders) ?? [:]
+        received = try container.decode([PhoneMessage].self, forKey: .received)
     }
 }

@@ -3,17 +3,22 @@ import Logging
 import WABinary
 
 /// Presence and chat states as WhatsApp moves them: a device subscribes to an account's
-/// presence (`<presence type=subscribe to>`) and gets it now and on every change
-/// (`<presence type=available|unavailable>` from any device of that account, or its virtual
-/// phone); a chat state (`<chatstate to><composing/>`) goes to every device of the chat's
-/// account. Neither is queued for offline devices, as on WhatsApp; what a virtual phone sees
-/// is kept for `GET /sandbox/presences`.
+/// presence (`<presence type=subscribe to>`) and gets it now and on every change. An account
+/// is available while any of its devices (or its virtual phone) said so; when the last one
+/// says unavailable, or disconnects without saying it, subscribers get
+/// `<presence type=unavailable last>`. A chat state (`<chatstate to><composing/>`) goes to
+/// every device of the chat's account, or in a group to every other member's devices as
+/// `<chatstate from=<group> participant=<sender>>`. Neither is queued for offline devices, as
+/// on WhatsApp; what a virtual phone sees is kept for `GET /sandbox/presences`.
 actor PresenceRouter {
     private let accounts: AccountStore
     private let connections: ConnectionRegistry
+    private let groups: GroupStore
     private let logger: Logger
     /// Subscribed devices, by the phone number of the account they watch.
     private var subscribers: [String: Set<JID>] = [:]
+    /// The devices (0: the phone) that said they are available, by phone number.
+    private var availableDevices: [String: Set<UInt16>] = [:]
     /// The last presence each account announced, by phone number.
     private var announced: [String: AnnouncedPresence] = [:]
     /// What each virtual phone saw, oldest first, by phone number.
@@ -28,9 +33,10 @@ actor PresenceRouter {
         var lastSeen: Int64?
     }
 
-    init(accounts: AccountStore, connections: ConnectionRegistry, logger: Logger) {
+    init(accounts: AccountStore, connections: ConnectionRegistry, groups: GroupStore, logger: Logger) {
         self.accounts = accounts
         self.connections = connections
+        self.groups = groups
         self.logger = logger
     }
 
@@ -64,16 +70,17 @@ actor PresenceRouter {
                 await deliver(Self.presenceNode(of: watched, current), to: device)
             }
         case "available":
-            await announce(AnnouncedPresence(available: true), of: account)
+            await setAvailable(true, device: device.device, of: account, now: now)
         case "unavailable":
-            await announce(AnnouncedPresence(available: false, lastSeen: Int64(now.timeIntervalSince1970)), of: account)
+            await setAvailable(false, device: device.device, of: account, now: now)
         case let other:
             throw .badRequest("presence type \(other ?? "missing")")
         }
     }
 
     /// A `<chatstate to><composing [media]/>|<paused/></chatstate>` a logged-in device sent:
-    /// relayed to every device of the chat's account as `<chatstate from=<sender's account>>`.
+    /// relayed to every device of the chat's account as `<chatstate from=<sender's account>>`,
+    /// or of the group's other members as `<chatstate from=<group> participant=<sender's account>>`.
     func handle(chatState stanza: Node, from device: JID) async throws(PresenceRefusal) {
         guard let account = await accounts.account(owning: device) else {
             throw .unknownAccount("\(device) belongs to no account")
@@ -90,12 +97,22 @@ actor PresenceRouter {
     /// `POST /sandbox/presence`: `phone`'s phone goes online or offline.
     func phoneAnnounces(available: Bool, phone: String, now: Date = Date()) async throws(ControlError) {
         guard let account = await accounts.account(phone: phone) else { throw .notFound("no account \(phone)") }
-        let lastSeen = available ? nil : Int64(now.timeIntervalSince1970)
-        await announce(AnnouncedPresence(available: available, lastSeen: lastSeen), of: account)
+        await setAvailable(available, device: 0, of: account, now: now)
+    }
+
+    /// The connection of `device` closed: if it had said it was available and was its
+    /// account's last such device, the account goes unavailable as if it had said so. A device
+    /// that logged in again on another connection meanwhile stays as it is.
+    func disconnected(_ device: JID, now: Date = Date()) async {
+        guard await connections.connection(for: device) == nil,
+            availableDevices[device.user]?.contains(device.device) == true,
+            let account = await accounts.account(owning: device)
+        else { return }
+        await setAvailable(false, device: device.device, of: account, now: now)
     }
 
     /// `POST /sandbox/chatpresence`: `phone`'s phone types (or records audio) in, or stops
-    /// typing in, its chat with `to`.
+    /// typing in, its chat with `to` (an account or a group it is in).
     func phoneChatState(_ state: String, media: String, from phone: String, to: JID) async throws(ControlError) {
         guard let account = await accounts.account(phone: phone) else { throw .notFound("no account \(phone)") }
         guard ["composing", "paused"].contains(state) else {
@@ -125,6 +142,20 @@ actor PresenceRouter {
 
     // MARK: Delivery
 
+    /// Records what `device` said; the account is announced available whenever one of its
+    /// devices says so, and unavailable once none is left.
+    private func setAvailable(_ available: Bool, device: UInt16, of account: VirtualAccount, now: Date) async {
+        if available {
+            availableDevices[account.phone, default: []].insert(device)
+            await announce(AnnouncedPresence(available: true), of: account)
+            return
+        }
+        availableDevices[account.phone]?.remove(device)
+        guard availableDevices[account.phone]?.isEmpty ?? true else { return }
+        availableDevices[account.phone] = nil
+        await announce(AnnouncedPresence(available: false, lastSeen: Int64(now.timeIntervalSince1970)), of: account)
+    }
+
     private func announce(_ presence: AnnouncedPresence, of account: VirtualAccount) async {
         announced[account.phone] = presence
         let node = Self.presenceNode(of: account, presence)
@@ -134,14 +165,32 @@ actor PresenceRouter {
     }
 
     private func relay(_ state: Node, from sender: VirtualAccount, to chat: JID) async throws(PresenceRefusal) {
+        if chat.server == JID.groupServer {
+            try await relay(state, from: sender, toGroup: chat)
+            return
+        }
         guard chat.server == JID.userServer || chat.server == JID.lidServer else {
-            throw .badRequest("chat states are relayed in 1:1 chats only, not to \(chat)")
+            throw .badRequest("chat states are relayed in 1:1 chats and groups only, not to \(chat)")
         }
         guard let recipient = await accounts.account(owning: chat) else { throw .unknownAccount("no account \(chat)") }
         guard recipient.phone != sender.phone else { throw .badRequest("a chat state to one's own account") }
         let node = Node(tag: "chatstate", attributes: ["from": .jid(sender.jid)], content: .nodes([state]))
         for device in recipient.deviceIDs.map(recipient.deviceJID) {
             await deliver(node, to: device)
+        }
+    }
+
+    /// A chat state in a group: every device of every other member gets it.
+    private func relay(_ state: Node, from sender: VirtualAccount, toGroup jid: JID) async throws(PresenceRefusal) {
+        guard let group = await groups.group(jid) else { throw .unknownAccount("no group \(jid)") }
+        guard group.participants.contains(sender.phone) else { throw .badRequest("\(sender.phone) is not in \(jid)") }
+        let node = Node(
+            tag: "chatstate", attributes: ["from": .jid(jid), "participant": .jid(sender.jid)], content: .nodes([state]))
+        for phone in group.participants where phone != sender.phone {
+            guard let member = await accounts.account(phone: phone) else { continue }
+            for device in member.deviceIDs.map(member.deviceJID) {
+                await deliver(node, to: device)
+            }
         }
     }
 
@@ -166,7 +215,7 @@ actor PresenceRouter {
     private func record(_ node: Node, seenBy phone: String) {
         let state: Node? = node.tag == "chatstate" ? node.children.first : nil
         let seenPresence = PhonePresence(
-            kind: node.tag, from: node["from"]?.description ?? "",
+            kind: node.tag, from: node["from"]?.description ?? "", participant: node["participant"]?.description,
             state: state?.tag ?? node["type"]?.description ?? "available",
             media: state?["media"]?.description ?? "", lastSeen: node["last"].flatMap { Int64($0.description) })
         seen[phone, default: []].append(seenPresence)

@@ -100,6 +100,7 @@ actor SandboxConnection {
         awaited = [:]
         if let device {
             await connections.logOut(device, from: self)
+            await presence.disconnected(device)
             let unsent = surrender()
             do {
                 if !unsent.isEmpty { try await router.offline.putBack(unsent, for: device) }
@@ -270,6 +271,10 @@ actor SandboxConnection {
         case "message": try await handleMessage(node)
         case "receipt" where node["type"]?.description == "hist_sync":
             if let device { await historySync.acknowledged(node, from: device) }
+        case "receipt" where node["type"]?.description == "retry":
+            if let device { await router.relayRetry(node, from: device) }
+        case "receipt" where node["type"]?.description == "server-error":
+            if let device { await router.phoneAnswerMediaRetry(node, from: device, media: media) }
         case "receipt": await handleReceipt(node)
         case "presence", "chatstate": if let device { await presence.handle(node, from: device) }
         case "ack": acknowledged(node)
@@ -392,9 +397,10 @@ actor SandboxConnection {
 
     // MARK: Logged-in devices
 
-    /// A 1:1 `<message>`: delivered to each addressed device (or queued for it), then
-    /// acknowledged with the server time, so an ack means the server holds the message; a
-    /// refused one is acknowledged with an `error` code.
+    /// A 1:1 `<message>`: handed to each addressed device (its connection, its offline queue,
+    /// or its virtual phone's lane, which decrypts later), then acknowledged with the server
+    /// time, so an ack means the server holds the message but not that a device has it, as
+    /// on WhatsApp; a refused one is acknowledged with an `error` code.
     private func handleMessage(_ message: Node) async throws {
         guard message["id"] != nil else {
             try await end(with: .malformedStanza)
@@ -403,7 +409,7 @@ actor SandboxConnection {
         let routed: RoutedMessage
         do throws(MessageRefusal) {
             guard let device else { throw .notAuthorized("message before login") }
-            routed = try await router.check(message, from: device)
+            routed = try await router.checkMessageOrResend(message, from: device)
         } catch {
             logger.info("refused a message", metadata: ["reason": "\(error.reason)"])
             try await noise.send(error.ack(for: message, timestamp: Int64(Date().timeIntervalSince1970)).encodedFrame())
@@ -423,15 +429,21 @@ actor SandboxConnection {
         }
     }
 
-    /// usync device lists: device 0 and the linked companions of each account asked about.
+    /// usync device lists: device 0 and the linked companions of each account asked about,
+    /// and each phone number's LID when asked for.
     private func answerDeviceList(_ iq: Node) async throws {
         guard device != nil else { throw IQRefusal.notAuthorized("usync before login") }
         guard let users = DeviceListQuery.users(in: iq) else {
             throw IQRefusal.notImplemented("usync without a devices query")
         }
         var deviceIDs: [JID: [UInt16]] = [:]
-        for user in users { deviceIDs[user] = await router.deviceIDs(of: user) }
-        try await noise.send(DeviceListQuery.answer(to: iq, deviceIDs: { deviceIDs[$0] ?? [] }).encodedFrame())
+        var lids: [JID: JID] = [:]
+        for user in users {
+            deviceIDs[user] = await router.deviceIDs(of: user)
+            lids[user] = await router.lid(of: user)
+        }
+        try await noise.send(
+            DeviceListQuery.answer(to: iq, deviceIDs: { deviceIDs[$0] ?? [] }, lid: { lids[$0] }).encodedFrame())
     }
 
     /// `<remove-companion-device jid reason>`: a companion logging itself out.

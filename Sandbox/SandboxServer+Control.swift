@@ -71,6 +71,7 @@ extension SandboxServer {
                     throw .badRequest("Message is not a WAE2E.Message: \(error)")
                 }
                 let sent = try await self.router.phoneSend(message, from: phone, to: recipient)
+                await self.media.rememberSent(message, id: sent.id, by: phone)
                 return Self.json(SentMessageReply(id: sent.id, timestamp: sent.timestamp))
             }
         }
@@ -93,6 +94,7 @@ extension SandboxServer {
         addGroupRoutes(to: router)
         addHistorySyncRoutes(to: router)
         addMediaRoutes(to: router)
+        addRetryRoutes(to: router)
     }
 
     private static let adminTokenHeader = HTTPField.Name("admintoken")!

@@ -24,7 +24,12 @@ extension SandboxServer {
         router.get("/v/:bucket/:file") { _, context -> Response in
             guard context.parameters.get("bucket") == MediaHost.bucket, let file = context.parameters.get("file"),
                 let blob = await self.media.blob(file: file)
-            else { return Self.mediaResponse(.notFound, Self.json(ErrorReply(error: "no such media file"))) }
+            else {
+                if let file = context.parameters.get("file"), await self.media.isExpired(file: file) {
+                    return Self.mediaResponse(.gone, Self.json(ErrorReply(error: "the media file expired")))
+                }
+                return Self.mediaResponse(.notFound, Self.json(ErrorReply(error: "no such media file")))
+            }
             return Response(
                 status: .ok, headers: [.contentType: "application/octet-stream"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: blob)))
@@ -43,6 +48,13 @@ extension SandboxServer {
                 }
                 let stored = try await self.media.store(encrypted.body)
                 return encrypted.info.uploadResultJSON(url: stored.url, directPath: stored.directPath)
+            }
+        }
+        router.post("/sandbox/media/expire") { request, context in
+            await self.answer(request, context) { body throws(ControlError) in
+                let directPath = try body.string("DirectPath")
+                try await self.media.expire(directPath: directPath, keepOnPhone: try body.optionalBool("KeepOnPhone") ?? true)
+                return Self.json(["DirectPath": directPath])
             }
         }
         router.post("/sandbox/media/download") { request, context in

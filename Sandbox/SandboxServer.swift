@@ -49,9 +49,8 @@ public actor SandboxServer {
             accounts: accounts, connections: connections,
             offline: try OfflineQueue(directory: configuration.dataDirectory, limit: configuration.offlineQueueLimit),
             phones: try PhoneStore(directory: configuration.dataDirectory),
-            groups: try GroupStore(directory: configuration.dataDirectory),
-            groupKeys: try GroupPhoneKeys(directory: configuration.dataDirectory), logger: logger)
-        presence = PresenceRouter(accounts: accounts, connections: connections, logger: logger)
+            groups: try GroupStore(directory: configuration.dataDirectory), logger: logger)
+        presence = PresenceRouter(accounts: accounts, connections: connections, groups: router.groups, logger: logger)
         let media = try MediaHost(dataDirectory: configuration.dataDirectory)
         self.media = media
         historySync = HistorySyncSender(router: router, media: media, logger: logger)

@@ -1,16 +1,32 @@
-/// Runs operations strictly one after another, each starting once the previous one finished.
-/// An actor alone would interleave them at every `await`; Signal sessions must not be used by
-/// two operations at once.
+/// Runs operations one after another per lane (a virtual phone's number): each operation of a
+/// lane starts once the lane's previous one finished, while lanes run in parallel. An actor alone
+/// would interleave operations at every `await`; a Signal party's sessions must not be used by
+/// two operations at once, but two phones share nothing.
 actor SerialQueue {
-    private var last: Task<Void, Never>?
+    /// The last operation queued in each lane.
+    private var tails: [String: Task<Void, Never>] = [:]
 
-    func run<Value: Sendable>(_ operation: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        let previous = last
+    /// Runs `operation` after what `lane` queued before, and waits for its result.
+    func run<Value: Sendable>(in lane: String, _ operation: @escaping @Sendable () async throws -> Value)
+        async throws -> Value
+    {
+        try await chain(operation, in: lane).value
+    }
+
+    /// Queues `operation` after what `lane` queued before, and returns at once.
+    func enqueue(in lane: String, _ operation: @escaping @Sendable () async -> Void) {
+        _ = chain(operation, in: lane)
+    }
+
+    private func chain<Value: Sendable>(_ operation: @escaping @Sendable () async throws -> Value, in lane: String)
+        -> Task<Value, any Error>
+    {
+        let previous = tails[lane]
         let task = Task {
             await previous?.value
             return try await operation()
         }
-        last = Task { _ = try? await task.value }
-        return try await task.value
+        tails[lane] = Task { _ = try? await task.value }
+        return task
     }
 }

@@ -22,7 +22,8 @@ public struct VirtualAccount: Codable, Sendable, Equatable {
     /// The platform the virtual phone reports in pair-success.
     static let phonePlatform = "android"
 
-    /// A new account with fresh phone keys and a random LID.
+    /// A new account with fresh phone keys and a random LID, kept for the account's life
+    /// (stored with it), as WhatsApp's LIDs are.
     init(phone: String, pushName: String) throws {
         let (secrets, published) = try PhoneSecrets.generate()
         self.phone = phone
@@ -52,6 +53,16 @@ public struct VirtualAccount: Codable, Sendable, Equatable {
     /// `phone:device@s.whatsapp.net` (device 0, the phone, written bare).
     func deviceJID(_ id: UInt16) -> JID {
         JID(user: phone, server: JID.userServer, device: id)
+    }
+
+    /// `lid:device@lid` (device 0 written bare): the same device as a LID.
+    func lidDeviceJID(_ id: UInt16) -> JID {
+        JID(user: lid, server: JID.lidServer, device: id)
+    }
+
+    /// Device `id` by LID when `byLID`, else by phone number.
+    func deviceJID(_ id: UInt16, byLID: Bool) -> JID {
+        byLID ? lidDeviceJID(id) : deviceJID(id)
     }
 
     /// The published keys of device `id` (0 is the phone).

@@ -30,6 +30,8 @@ public enum ClientEvent: Sendable {
     case chatState(ChatStateUpdate)
     /// A history blob the phone sent after linking, downloaded and decoded.
     case historySync(HistorySyncUpdate)
+    /// A group changed, or we joined one (`<notification type=w:gp2>`).
+    case groupChange(GroupNotification)
     /// Any other stanza, for the pipelines above (messages, receipts, notifications).
     case stanza(Node)
 }

@@ -14,6 +14,8 @@ public enum MediaTransferError: Error, Sendable, Equatable, CustomStringConverti
     case status(Int)
     /// The upload answer is not JSON with `url` and `direct_path`.
     case unexpectedUploadAnswer
+    /// The file expired on the host and asking the sender's phone to upload it again failed.
+    case retry(MediaRetryError)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum MediaTransferError: Error, Sendable, Equatable, CustomStringConverti
         case .http(let error): "media host: \(error)"
         case .status(let status): "the media host answered HTTP \(status)"
         case .unexpectedUploadAnswer: "the media host's upload answer has no url and direct_path"
+        case .retry(let error): "the media expired on the host and its retry failed: \(error)"
         }
     }
 }

@@ -5,7 +5,8 @@ import WATransport
 import WagoStore
 
 /// Groups as the send path needs them: participants by `w:g2` (cached), and group
-/// notifications that make the cache and our sender key's holders start over.
+/// notifications, reported as `ClientEvent.groupChange`, that make the cache and our sender
+/// key's holders start over.
 extension WhatsAppClient {
     /// The participants of `group`, cached until a group notification.
     func groupParticipants(of group: JID) async throws -> [JID] {
@@ -23,18 +24,36 @@ extension WhatsAppClient {
 
     /// `<notification type=w:gp2 from=<group>>`: the group changed, so its metadata is asked
     /// again at the next send; when members joined or left, every device gets our sender key
-    /// anew, and when members left it is a new key they never saw.
+    /// anew, and when members left it is a new key they never saw. Then the change is reported
+    /// and, once the consumer took it, acked (as messages are: a crash in between gets it again);
+    /// one that cannot be read is acked at once, so that it does not come back forever.
     func handleGroupNotification(_ node: Node) async throws {
-        guard let group = node["from"]?.jid, group.server == JID.groupServer,
+        let ack = Receipts.ack(for: node)
+        do {
+            try await applyGroupNotification(node)
+        } catch {
+            if let ack { try await socket.send(ack) }
+            throw error
+        }
+        if let ack { try await socket.send(ack) }
+    }
+
+    private func applyGroupNotification(_ node: Node) async throws {
+        guard let notification = try GroupNotification(node),
             let ownJID = device.jid.flatMap({ try? JID(parsing: $0) })
         else { return }
+        let group = notification.group
         await groupMetadata.invalidate(group)
-        let changes = Set(node.children.map(\.tag))
-        guard !changes.isDisjoint(with: ["add", "remove", "leave"]) else { return }
-        try await senderKeyHolders.forgetHolders(of: group)
-        if !changes.isDisjoint(with: ["remove", "leave"]) {
-            try await signal.storeSenderKey(
-                SenderKeyRecord(), for: GroupMessageEncryptor.senderKeyName(group: group, sender: ownJID))
+        let left = notification.participants(.remove)
+        if !left.isEmpty || !notification.participants(.add).isEmpty {
+            try await withSignalSessions {
+                try await senderKeyHolders.forgetHolders(of: group)
+                if !left.isEmpty {
+                    try await signal.storeSenderKey(
+                        SenderKeyRecord(), for: GroupMessageEncryptor.senderKeyName(group: group, sender: ownJID))
+                }
+            }
         }
+        await report(.groupChange(notification))
     }
 }

@@ -39,6 +39,7 @@ extension WhatsAppClient {
                     type: .history)
             let data = try WAHistorySync_HistorySync(
                 serializedBytes: try Zlib.inflate(compressed, limit: Self.maxHistoryBlobBytes))
+            learnLIDMappings(from: data)
             await report(.historySync(HistorySyncUpdate(data: data, notification: notification)))
         } catch {
             logger.warning(

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import WABinary
 import WAMedia
+import WAMessaging
 import WATransport
 import WagoHTTPClient
 
@@ -37,11 +38,25 @@ extension WhatsAppClient {
         return UploadedMedia(url: url, directPath: directPath, info: encrypted.info)
     }
 
+    /// Downloads the file at `directPath` and decrypts it (`download(from:info:type:)`). A file
+    /// the host no longer has (HTTP 404 or 410) that came in a message we received lately is
+    /// asked for again from the sender's phone (media retry) and downloaded from its new path.
+    public func download(directPath: String, info: MediaFileInfo, type: MediaType) async throws -> [UInt8] {
+        do {
+            return try await download(from: directPath, info: info, type: type)
+        } catch MediaTransferError.status(let status) where status == 404 || status == 410 {
+            guard let message = receivedMessage(withMediaKey: info.mediaKey) else { throw MediaTransferError.status(status) }
+            logger.info("media expired on the host; asking the sender's phone for it", metadata: ["id": "\(message.id)"])
+            let renewed = try await requestMediaRetry(for: message, mediaKey: info.mediaKey)
+            return try await download(from: renewed, info: info, type: type)
+        }
+    }
+
     /// Downloads the file at `directPath` from each media host in turn until one answers, and
     /// decrypts it; nothing comes out unless the MAC and the hashes `info` gives match (an
     /// empty hash is not checked). Like whatsmeow, a failed check or an HTTP 403, 404
     /// or 410 is final: other hosts serve the same file.
-    public func download(directPath: String, info: MediaFileInfo, type: MediaType) async throws -> [UInt8] {
+    private func download(from directPath: String, info: MediaFileInfo, type: MediaType) async throws -> [UInt8] {
         let connection = try await mediaConnection()
         let urls: [String]
         do throws(MediaURLError) {

@@ -25,33 +25,39 @@ extension WhatsAppClient {
     public func send(_ message: WAE2E_Message, to chat: JID, id: String? = nil) async throws -> SentMessage {
         guard loggedIn, let ownJID = device.jid.flatMap({ try? JID(parsing: $0) }) else { throw ClientError.notLoggedIn }
         let id = id ?? MessageID.generate(ownUser: ownJID.user)
+        rememberSent(message, to: chat, id: id)
         let ack =
             chat.server == JID.groupServer
             ? try await sendToGroup(message, group: chat.nonAD, id: id, ownJID: ownJID)
-            : try await sendToUser(message, user: chat.nonAD, id: id, ownJID: ownJID)
+            : try await sendToUser(message, to: try await addressing(of: chat, ownDevice: ownJID), id: id)
         let seconds = ack["t"].flatMap { Double($0.description) } ?? Date().timeIntervalSince1970
         return SentMessage(id: id, timestamp: Date(timeIntervalSince1970: seconds))
     }
 
-    /// A 1:1 message: every device of `user` and our other devices, each on its session.
-    private func sendToUser(_ message: WAE2E_Message, user: JID, id: String, ownJID: JID) async throws -> Node {
+    /// A 1:1 message: every device of the recipient and our other devices, each on its
+    /// session, in the addressing (LID or phone number) `addressing` chose.
+    private func sendToUser(_ message: WAE2E_Message, to addressing: LIDAddressing, id: String) async throws -> Node {
+        let (user, ownJID) = (addressing.recipient, addressing.ownDevice)
         let users = [user, ownJID.nonAD]
-        let encryptor = MessageEncryptor(store: signal, fetchBundles: bundleFetcher())
+        let fetchBundles = bundleFetcher()
         let deviceIdentity = try deviceIdentityForPeers()
-        /// The stanza for `targets` of `devices` (all we know, for `phash`).
+        /// The stanza for `targets` of `devices` (all we know, for `phash`), its Signal writes
+        /// committed at once.
         func stanza(for targets: [JID], of devices: [JID]) async throws -> Node {
-            try await encryptor.stanza(
-                for: message, id: id, to: user, recipientDevices: targets.filter { $0.nonAD == user },
-                ownDevices: targets.filter { $0.nonAD == ownJID.nonAD && $0 != ownJID }, deviceIdentity: deviceIdentity,
-                phash: ParticipantHash.of(devices))
+            try await withSignalTransaction { signal in
+                addressing.addressed(try await MessageEncryptor(store: signal, fetchBundles: fetchBundles).stanza(
+                    for: message, id: id, to: user, recipientDevices: targets.filter { $0.nonAD == user },
+                    ownDevices: targets.filter { $0.nonAD == ownJID.nonAD && $0 != ownJID },
+                    deviceIdentity: deviceIdentity, phash: ParticipantHash.of(devices)))
+            }
         }
         let devices = try await knownDevices(of: users)
-        let sent = try await withSignalSessions { try await stanza(for: devices, of: devices) }
+        let sent = try await stanza(for: devices, of: devices)
         let ack = try await sendAwaitingAck(sent, id: id)
         guard let fresh = try await freshDevicesIfStale(ack, sent: sent, users: users) else { return ack }
         let missed = fresh.filter { !devices.contains($0) && $0 != ownJID }
         if !missed.isEmpty {
-            _ = try await sendAwaitingAck(try await withSignalSessions { try await stanza(for: missed, of: fresh) }, id: id)
+            _ = try await sendAwaitingAck(try await stanza(for: missed, of: fresh), id: id)
         }
         return ack
     }
@@ -59,14 +65,14 @@ extension WhatsAppClient {
     /// A group message: once with our sender key, plus the key itself for the participants'
     /// devices that lack it; those are remembered as holders once the server took it.
     private func sendToGroup(_ message: WAE2E_Message, group: JID, id: String, ownJID: JID) async throws -> Node {
-        let encryptor = GroupMessageEncryptor(store: signal, fetchBundles: bundleFetcher())
+        let fetchBundles = bundleFetcher()
         let deviceIdentity = try deviceIdentityForPeers()
         let participants = try await groupParticipants(of: group)
         let users = participants + [ownJID.nonAD]
         let devices = try await knownDevices(of: users)
         let holders = try await senderKeyHolders.holders(of: group)
-        let built = try await withSignalSessions {
-            try await encryptor.stanza(
+        let built = try await withSignalTransaction { signal in
+            try await GroupMessageEncryptor(store: signal, fetchBundles: fetchBundles).stanza(
                 for: message, id: id, group: group, sender: ownJID, participantDevices: devices, holders: holders,
                 deviceIdentity: deviceIdentity)
         }
@@ -82,8 +88,8 @@ extension WhatsAppClient {
         let fresh = try await knownDevices(of: freshParticipants + [ownJID.nonAD])
         let missed = fresh.filter { !devices.contains($0) && $0 != ownJID }
         guard !missed.isEmpty else { return ack }
-        let resent = try await withSignalSessions {
-            try await encryptor.resend(
+        let resent = try await withSignalTransaction { signal in
+            try await GroupMessageEncryptor(store: signal, fetchBundles: fetchBundles).resend(
                 message, id: id, group: group, sender: ownJID, to: missed, participantDevices: fresh,
                 deviceIdentity: deviceIdentity)
         }
@@ -126,6 +132,20 @@ extension WhatsAppClient {
         return try await operation()
     }
 
+    /// Runs `operation` alone among the client's Signal operations (`withSignalSessions`) on a
+    /// `SignalTransaction` over the store, then commits everything it wrote in one SQLite
+    /// transaction: a message encrypted for many devices is one commit. If `operation` throws,
+    /// nothing is stored. Commit before the ciphertexts leave: a ratchet step that was sent
+    /// must never be taken again.
+    func withSignalTransaction<Value>(_ operation: (SignalTransaction) async throws -> Value) async throws -> Value {
+        try await withSignalSessions {
+            let transaction = SignalTransaction(over: signal)
+            let value = try await operation(transaction)
+            try await signal.commit(await transaction.writes)
+            return value
+        }
+    }
+
     /// Every device of `users`: cached lists, the others by usync.
     private func knownDevices(of users: [JID]) async throws -> [JID] {
         try await userDevices.devices(of: users) { try await self.deviceList(of: $0) }
@@ -139,7 +159,7 @@ extension WhatsAppClient {
     }
 
     /// Prekey bundles of devices we have no session with, by a key fetch.
-    private func bundleFetcher() -> @Sendable ([JID]) async throws -> [JID: PreKeyBundle] {
+    func bundleFetcher() -> @Sendable ([JID]) async throws -> [JID: PreKeyBundle] {
         let socket = self.socket
         return { devices in
             let answer = try await socket.sendIQ(PreKeyBundleQuery.request(devices: devices))
@@ -149,7 +169,7 @@ extension WhatsAppClient {
     }
 
     /// Our signed device identity as peers get it: without the account signature key.
-    private func deviceIdentityForPeers() throws -> [UInt8]? {
+    func deviceIdentityForPeers() throws -> [UInt8]? {
         guard let account = device.account else { return nil }
         var identity = try WAAdv_ADVSignedDeviceIdentity(serializedBytes: account)
         identity.clearAccountSignatureKey()
@@ -192,28 +212,44 @@ extension WhatsAppClient {
 
     /// An incoming message (1:1, or a group's with our peers' sender keys): decrypt, report,
     /// then the delivery receipt and ack; a message we cannot decrypt gets a retry receipt instead.
-    /// The receipt and ack wait for the event handler, so the server keeps the message (and
-    /// delivers it again after a crash) until the consumer has it. One delivered again whose
-    /// message key is already spent, as whatsmeow does, is only acked.
+    /// The order makes a crash at any point lose nothing: the Signal writes of the decryption
+    /// (ratchet, consumed prekey, sender keys) are committed only after the event handler stored
+    /// the event, so until then the server's redelivery decrypts again to the same event (same
+    /// id, see `SessionClients.forward`); the receipt and ack wait for that commit. A copy
+    /// delivered again after the commit, whose message key is spent, is only acked.
     func handleMessage(_ stanza: Node) async throws {
         guard let ownJID = device.jid.flatMap({ try? JID(parsing: $0) }) else { return }
-        do {
-            let received = try await withSignalSessions {
-                try await ReceivedMessage.decrypt(stanza, ownUser: ownJID, store: self.signal, senderKeys: self.signal)
+        let decrypted: Result<ReceivedMessage, any Error> = try await withSignalSessions {
+            let transaction = SignalTransaction(over: signal)
+            let received: ReceivedMessage
+            do {
+                received = try await ReceivedMessage.decrypt(
+                    stanza, ownUser: ownJID, ownLID: device.lid.flatMap { try? JID(parsing: $0) }, store: transaction,
+                    senderKeys: transaction)
+            } catch {
+                return .failure(error)  // nothing was stored
             }
-            await report(.message(received))
+            // A handler that could not store the event, or a failed commit, throws past the
+            // commit and the ack: the server delivers the message again.
+            try await eventHandler(.message(received))
+            try await signal.commit(await transaction.writes)
+            return .success(received)
+        }
+        switch decrypted {
+        case .success(let received):
+            learnLIDMapping(from: received)
             handleHistorySyncNotification(in: received)
+            rememberMedia(of: received)
             // whatsmeow's receipt types: peer_msg for our phone's protocol messages, sender for
             // our own messages from other devices, none (delivery) for everyone else's.
             let type = stanza["category"]?.description == "peer" ? "peer_msg" : received.isFromMe ? "sender" : nil
             if let receipt = Receipts.receipt(for: stanza, type: type) {
                 try await socket.send(receipt)
             }
-        } catch SignalError.duplicateMessage {
-            // Its first delivery was decrypted but, if the process died before the event
-            // handler stored it, is lost: the key is spent, so it cannot be decrypted again.
-            logger.warning("a message came again after it was decrypted", metadata: ["id": "\(stanza["id"]?.description ?? "")"])
-        } catch {
+        case .failure(SignalError.duplicateMessage):
+            // Its event was stored before its Signal writes were: only the ack went missing.
+            logger.debug("a message came again after it was stored", metadata: ["id": "\(stanza["id"]?.description ?? "")"])
+        case .failure(let error):
             logger.warning("could not decrypt a message", metadata: ["id": "\(stanza["id"]?.description ?? "")", "error": "\(error)"])
             try await socket.send(try await retryReceipt(for: stanza))
         }
@@ -257,6 +293,7 @@ extension WhatsAppClient {
     /// `<notification type=devices>`: a peer's (or our own) device list changed.
     func handleDevicesNotification(_ node: Node) async throws {
         guard let notification = try DeviceNotification(node) else { return }
+        learnLIDMapping(from: notification)
         await userDevices.apply(notification)
     }
 }

@@ -88,7 +88,7 @@ extension WhatsAppClient {
         device.lid = success.lid?.description
         device.platform = success.platform
         device.account = try linked.account.serializedBytes()
-        try devices.save(device, session: session)
+        try await devices.save(device, session: session)
         try await socket.send(linked.reply)
         await report(
             .pairSuccess(
@@ -123,7 +123,7 @@ extension WhatsAppClient {
         let (request, advSecret) = try pending.companion.finish(
             notification: notification, identity: identity, pairingRef: pending.pairingRef)
         device.advSecret = advSecret
-        try devices.save(device, session: session)
+        try await devices.save(device, session: session)
         try ClientError.check(try await socket.sendIQ(request))
     }
 

@@ -30,7 +30,7 @@ extension WhatsAppClient {
         let preKeys = PreKeyRecord.generate(firstID: device.nextPreKeyID, count: configuration.preKeys.uploadCount)
         try await signal.storePreKeys(preKeys)
         device.nextPreKeyID = (preKeys.last?.id ?? device.nextPreKeyID) % PreKeyRecord.maxID + 1
-        try devices.save(device, session: session)
+        try await devices.save(device, session: session)
         guard let signedPreKey = try await signal.signedPreKey(id: device.signedPreKeyID) else {
             throw ClientError.loggedOut
         }
@@ -58,7 +58,7 @@ extension WhatsAppClient {
         try await signal.removeSignedPreKeys(keeping: [device.signedPreKeyID, next.id])
         device.signedPreKeyID = next.id
         device.signedPreKeyCreatedAt = Date()
-        try devices.save(device, session: session)
+        try await devices.save(device, session: session)
         logger.info("rotated the signed prekey", metadata: ["id": "\(next.id)"])
     }
 

@@ -20,8 +20,9 @@ public actor WhatsAppClient {
 
     /// Takes everything the client reports, one event at a time and in order. The client
     /// waits for it: a message is acknowledged to the server only once its handler returned,
-    /// so a consumer that stores the event before returning loses nothing in a crash.
-    let eventHandler: @Sendable (ClientEvent) async -> Void
+    /// so a consumer that stores the event before returning loses nothing in a crash. It
+    /// throws when it could not store the event: that message is then not acknowledged.
+    let eventHandler: @Sendable (ClientEvent) async throws -> Void
     let devices: DeviceStore
     let signal: SignalStore
     let configuration: ClientConfiguration
@@ -53,23 +54,31 @@ public actor WhatsAppClient {
     let userDevices = UserDevicesCache()
     let groupMetadata = GroupMetadataCache()
     let senderKeyHolders: StoredSenderKeyHolders
+    /// Phone number ↔ LID pairs this session learned (WhatsAppClient+LID).
+    let lids: LIDStore
     /// The last `media_conn` answer and when it expires (WhatsAppClient+Media.swift).
     var cachedMediaConnection: (connection: MediaConnection, expiresAt: ContinuousClock.Instant)?
     /// Created at the first upload or download.
     var mediaHTTPClient: HTTPClient?
+    /// Our latest sent messages by chat and id, to answer retry receipts (WhatsAppClient+Retry).
+    var recentlySent = RecentMessages<String, WAE2E_Message>(capacity: WhatsAppClient.recentlySentCapacity)
+    /// Latest received media messages by media key, and media retries waiting for the phone's
+    /// answer by message id (WhatsAppClient+MediaRetry).
+    var recentMedia = RecentMessages<[UInt8], ReceivedMessage>(capacity: WhatsAppClient.recentMediaCapacity)
+    var mediaRetryWaiters: [String: AsyncStream<MediaRetryNotice>.Continuation] = [:]
 
     /// Opens the session's device, creating fresh keys for a device never linked before.
     /// `events` is awaited for each event the client reports (see `eventHandler`).
     public init(
         session: String, database: WagoDatabase, configuration: ClientConfiguration, logger: Logger,
-        events: @escaping @Sendable (ClientEvent) async -> Void
+        events: @escaping @Sendable (ClientEvent) async throws -> Void
     ) async throws {
         let devices = DeviceStore(database: database)
         let signal = SignalStore(database: database, device: session)
         var logger = logger
         logger[metadataKey: "session"] = .string(session)
         let device: DeviceRecord
-        if let stored = try devices.device(session: session) {
+        if let stored = try await devices.device(session: session) {
             device = stored
         } else {
             device = try await Self.registerNewDevice(session: session, devices: devices, signal: signal)
@@ -82,7 +91,8 @@ public actor WhatsAppClient {
         self.logger = logger
         self.device = device
         self.identity = identity
-        senderKeyHolders = StoredSenderKeyHolders(values: PluginValueStore(database: database), session: session)
+        senderKeyHolders = StoredSenderKeyHolders(signal: signal)
+        lids = LIDStore(database: database, device: session)
         eventHandler = events
         let noiseKey = try Curve25519KeyPair(privateKey: device.noisePrivateKey)
         let payload = PayloadSource(devices: devices, signal: signal, session: session, configuration: configuration)
@@ -102,7 +112,7 @@ public actor WhatsAppClient {
         let record = DeviceRecord(
             noisePrivateKey: Curve25519KeyPair.generate().privateKey, advSecret: randomBytes(32),
             signedPreKeyID: signedPreKey.id)
-        try devices.save(record, session: session)
+        try await devices.save(record, session: session)
         return record
     }
 
@@ -164,9 +174,14 @@ public actor WhatsAppClient {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Hands `event` to the consumer and waits until it took it.
+    /// Hands `event` to the consumer and waits until it took it; an event it could not take
+    /// is logged (only messages wait for it to be stored: `handleMessage`).
     func report(_ event: ClientEvent) async {
-        await eventHandler(event)
+        do {
+            try await eventHandler(event)
+        } catch {
+            logger.error("the event handler could not take an event", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Unlinks this device on the server, then wipes its keys.
@@ -248,6 +263,8 @@ public actor WhatsAppClient {
             try await handleNotification(node)
         case "message":
             try await handleMessage(node)
+        case "receipt" where node["type"]?.description == "retry":
+            try await handleRetryReceipt(node)
         case "receipt":
             try await handleReceipt(node)
         case "ack":
@@ -262,7 +279,8 @@ public actor WhatsAppClient {
     }
 
     private func handleNotification(_ node: Node) async throws {
-        if let ack = Receipts.ack(for: node) { try await socket.send(ack) }
+        // A group notification is acked once its event was taken (handleGroupNotification).
+        if node["type"]?.description != "w:gp2", let ack = Receipts.ack(for: node) { try await socket.send(ack) }
         switch node["type"]?.description {
         case "encrypt" where node.child(tagged: "count") != nil:
             try await uploadPreKeys()
@@ -270,9 +288,10 @@ public actor WhatsAppClient {
             try await finishPairCode(node)
         case "devices":
             try await handleDevicesNotification(node)
+        case "mediaretry":
+            handleMediaRetryNotification(node)
         case "w:gp2":
             try await handleGroupNotification(node)
-            await report(.stanza(node))
         default:
             await report(.stanza(node))
         }
@@ -282,7 +301,7 @@ public actor WhatsAppClient {
     private func handleLoginSuccess(_ node: Node) async throws {
         if let lid = node["lid"]?.jid, device.lid != lid.description {
             device.lid = lid.description
-            try devices.save(device, session: session)
+            try await devices.save(device, session: session)
         }
         guard let jid = device.jid.flatMap({ try? JID(parsing: $0) }) else { return }
         loggedIn = true
@@ -301,7 +320,7 @@ public actor WhatsAppClient {
         guard !loggedOut else { return }
         loggedOut = true
         loggedIn = false
-        try devices.wipe(session: session)
+        try await devices.wipe(session: session)
         device.jid = nil
         device.lid = nil
         logger.info("logged out", metadata: ["reason": "\(reason)"])
@@ -333,7 +352,7 @@ private struct PayloadSource: Sendable {
     let configuration: ClientConfiguration
 
     func next() async throws -> WAWa6_ClientPayload {
-        guard let device = try devices.device(session: session) else { throw ClientError.loggedOut }
+        guard let device = try await devices.device(session: session) else { throw ClientError.loggedOut }
         if let jid = device.jid.flatMap({ try? JID(parsing: $0) }), let user = UInt64(jid.user) {
             return .login(username: user, device: UInt32(jid.device), version: configuration.version)
         }

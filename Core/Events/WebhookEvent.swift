@@ -18,5 +18,6 @@ public enum WebhookEvent: Sendable {
     /// not posted).
     case qrCode(imageDataURL: String)
     case groupInfo(GroupInfo)
+    case joinedGroup(JoinedGroup)
     case undecryptableMessage(UndecryptableMessage)
 }

@@ -55,6 +55,9 @@ public struct WebhookPayload: Sendable, Hashable {
         case .groupInfo(let groupInfo):
             type = "GroupInfo"
             try groupInfo.encodeGoJSON(to: &writer)
+        case .joinedGroup(let joinedGroup):
+            type = "JoinedGroup"
+            try joinedGroup.encodeGoJSON(to: &writer)
         case .undecryptableMessage(let undecryptable):
             type = "UndecryptableMessage"
             try undecryptable.encodeGoJSON(to: &writer)

@@ -10,6 +10,10 @@ public enum MediaRetryError: Error, Sendable, Hashable, CustomStringConvertible 
     case messageMismatch(expected: String, found: String)
     /// The phone answered with `<error code>` instead of a new path (2: it no longer has the file).
     case phoneError(code: Int)
+    /// The phone's answer says it could not upload the file again (NOT_FOUND: it no longer has it).
+    case unsuccessful(result: String)
+    /// No answer came from the phone in time.
+    case notAnswered
 
     public var description: String {
         switch self {
@@ -18,6 +22,8 @@ public enum MediaRetryError: Error, Sendable, Hashable, CustomStringConvertible 
         case .malformedPayload: "the media retry payload is not the expected protobuf"
         case .messageMismatch(let expected, let found): "the media retry payload names message \(found), not \(expected)"
         case .phoneError(let code): code == 2 ? "the phone no longer has the media" : "the phone answered error \(code)"
+        case .unsuccessful(let result): "the phone could not upload the media again: \(result)"
+        case .notAnswered: "the phone did not answer the media retry request in time"
         }
     }
 }

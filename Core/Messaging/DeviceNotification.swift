@@ -16,12 +16,23 @@ public struct DeviceNotification: Sendable, Equatable {
     public var device: JID
     /// `ParticipantHash` of the account's device list after the change.
     public var deviceHash: String
+    /// The same change by LID, when the server gives it: the account's LID (`lid`), the
+    /// device as a LID (`<device lid>`) and the hash of the LID device list (`device_lid_hash`).
+    public var lid: JID?
+    public var lidDevice: JID?
+    public var lidDeviceHash: String?
 
-    public init(user: JID, change: Change, device: JID, deviceHash: String) {
+    public init(
+        user: JID, change: Change, device: JID, deviceHash: String, lid: JID? = nil, lidDevice: JID? = nil,
+        lidDeviceHash: String? = nil
+    ) {
         self.user = user
         self.change = change
         self.device = device
         self.deviceHash = deviceHash
+        self.lid = lid
+        self.lidDevice = lidDevice
+        self.lidDeviceHash = lidDeviceHash
     }
 
     /// Reads a notification; nil when `node` is not a devices notification.
@@ -35,21 +46,29 @@ public struct DeviceNotification: Sendable, Equatable {
         guard let device = child.child(tagged: "device")?["jid"]?.jid ?? (change == .update ? user : nil) else {
             throw .malformed("devices notification without a device jid")
         }
-        self.init(user: user.nonAD, change: change, device: device, deviceHash: child["device_hash"]?.description ?? "")
+        self.init(
+            user: user.nonAD, change: change, device: device, deviceHash: child["device_hash"]?.description ?? "",
+            lid: node["lid"]?.jid?.nonAD, lidDevice: child.child(tagged: "device")?["lid"]?.jid,
+            lidDeviceHash: child["device_lid_hash"]?.description)
     }
 
-    /// `<notification from=<user> id t type=devices><add|remove device_hash><device jid/></…>`.
+    /// `<notification from=<user> [lid] id t type=devices><add|remove device_hash [device_lid_hash]><device jid [lid]/></…>`.
     public func node(id: String, now: Date = Date()) -> Node {
-        Node(
-            tag: "notification",
-            attributes: [
-                "from": .jid(user.nonAD), "id": .string(id), "t": .string(String(Int64(now.timeIntervalSince1970))),
-                "type": "devices",
-            ],
+        var attributes: Attributes = [
+            "from": .jid(user.nonAD), "id": .string(id), "t": .string(String(Int64(now.timeIntervalSince1970))),
+            "type": "devices",
+        ]
+        if let lid { attributes["lid"] = .jid(lid.nonAD) }
+        var changeAttributes: Attributes = ["device_hash": .string(deviceHash)]
+        if let lidDeviceHash { changeAttributes["device_lid_hash"] = .string(lidDeviceHash) }
+        var deviceAttributes: Attributes = ["jid": .jid(device)]
+        if let lidDevice { deviceAttributes["lid"] = .jid(lidDevice) }
+        return Node(
+            tag: "notification", attributes: attributes,
             content: .nodes([
                 Node(
-                    tag: change.rawValue, attributes: ["device_hash": .string(deviceHash)],
-                    content: .nodes([Node(tag: "device", attributes: ["jid": .jid(device)])]))
+                    tag: change.rawValue, attributes: changeAttributes,
+                    content: .nodes([Node(tag: "device", attributes: deviceAttributes)]))
             ]))
     }
 }

@@ -1,7 +1,7 @@
 import WABinary
 
 /// A group's metadata by `w:g2` (whatsmeow's `GetGroupInfo`): the client asks, the server
-/// answers with the subject and the participants.
+/// answers with a `<group>` node, the same node a `<create>` group notification carries.
 public enum GroupInfoQuery {
     /// `<iq to=<group> type=get xmlns=w:g2><query request=interactive/></iq>`.
     public static func request(group: JID) -> Node {
@@ -20,46 +20,64 @@ public enum GroupInfoQuery {
 
     /// The metadata in an answer's `<group>`.
     public static func metadata(in answer: Node) throws(MessagingError) -> GroupMetadata {
-        guard let group = answer.child(tagged: "group"), let id = group["id"]?.description, !id.isEmpty else {
-            throw .malformed("w:g2 answer without <group id>")
-        }
-        var participants: [JID] = []
-        var admins: Set<JID> = []
-        for participant in group.children(tagged: "participant") {
-            guard let jid = participant["jid"]?.jid else { throw .malformed("group <participant> without jid") }
-            participants.append(jid.nonAD)
-            if ["admin", "superadmin"].contains(participant["type"]?.description) { admins.insert(jid.nonAD) }
-        }
-        let jid = (try? JID(parsing: id)).flatMap { $0.server == JID.groupServer ? $0 : nil }
-            ?? JID(user: id, server: JID.groupServer)
-        return GroupMetadata(
-            jid: jid, subject: group["subject"]?.description ?? "", creator: group["creator"]?.jid,
-            participants: participants, admins: admins)
+        guard let group = answer.child(tagged: "group") else { throw .malformed("w:g2 answer without <group>") }
+        return try metadata(ofGroup: group)
     }
 
-    /// The server's answer: `<iq type=result from=<group>><group id creator creation subject s_t>
-    /// <participant jid [type]/>…`.
-    /// - Parameter created: unix seconds of the group's creation (and its subject's).
-    public static func answer(to iq: Node, metadata: GroupMetadata, created: Int64) -> Node {
+    /// Reads a `<group id creator creation subject s_t s_o p_v_id><participant jid [type]/>…`
+    /// (whatsmeow's `parseGroupNode`, the parts the gateway uses).
+    public static func metadata(ofGroup group: Node) throws(MessagingError) -> GroupMetadata {
+        guard let id = group["id"]?.description, !id.isEmpty else { throw .malformed("<group> without id") }
+        var metadata = GroupMetadata(
+            jid: (try? JID(parsing: id)).flatMap { $0.server == JID.groupServer ? $0 : nil }
+                ?? JID(user: id, server: JID.groupServer),
+            subject: group["subject"]?.description ?? "", creator: group["creator"]?.jid, participants: [],
+            created: group["creation"].flatMap { Int64($0.description) } ?? 0,
+            subjectSetAt: group["s_t"].flatMap { Int64($0.description) } ?? 0, subjectSetBy: group["s_o"]?.jid,
+            participantVersionID: group["p_v_id"]?.description ?? "")
+        for child in group.children {
+            switch child.tag {
+            case "participant":
+                guard let jid = child["jid"]?.jid else { throw .malformed("group <participant> without jid") }
+                metadata.participants.append(jid.nonAD)
+                let type = child["type"]?.description
+                if type == "admin" || type == "superadmin" { metadata.admins.insert(jid.nonAD) }
+                if type == "superadmin" { metadata.superAdmins.insert(jid.nonAD) }
+            case "locked": metadata.isLocked = true
+            case "announcement": metadata.isAnnounce = true
+            default: break
+            }
+        }
+        return metadata
+    }
+
+    /// The server's answer: `<iq type=result from=<group>>` holding `groupNode(of: metadata)`.
+    public static func answer(to iq: Node, metadata: GroupMetadata) -> Node {
         var attributes: Attributes = ["from": .jid(metadata.jid), "type": "result"]
         if let id = iq["id"] { attributes["id"] = id }
-        var groupAttributes: Attributes = [
+        return Node(tag: "iq", attributes: attributes, content: .nodes([groupNode(of: metadata)]))
+    }
+
+    /// `<group id creator creation subject s_t [s_o] [p_v_id]><participant jid [type]/>…[<locked/>][<announcement/>]`.
+    public static func groupNode(of metadata: GroupMetadata) -> Node {
+        var attributes: Attributes = [
             "id": .string(metadata.jid.user), "subject": .string(metadata.subject),
-            "creation": .string(String(created)), "s_t": .string(String(created)),
+            "creation": .string(String(metadata.created)), "s_t": .string(String(metadata.subjectSetAt)),
         ]
-        if let creator = metadata.creator {
-            groupAttributes["creator"] = .jid(creator)
-            groupAttributes["s_o"] = .jid(creator)
-        }
-        let participants = metadata.participants.map { participant in
+        if let creator = metadata.creator { attributes["creator"] = .jid(creator) }
+        if let setBy = metadata.subjectSetBy { attributes["s_o"] = .jid(setBy) }
+        if !metadata.participantVersionID.isEmpty { attributes["p_v_id"] = .string(metadata.participantVersionID) }
+        var children = metadata.participants.map { participant in
             var attributes: Attributes = ["jid": .jid(participant)]
-            if metadata.admins.contains(participant) {
-                attributes["type"] = participant == metadata.creator ? "superadmin" : "admin"
+            if metadata.superAdmins.contains(participant) {
+                attributes["type"] = "superadmin"
+            } else if metadata.admins.contains(participant) {
+                attributes["type"] = "admin"
             }
             return Node(tag: "participant", attributes: attributes)
         }
-        return Node(
-            tag: "iq", attributes: attributes,
-            content: .nodes([Node(tag: "group", attributes: groupAttributes, content: .nodes(participants))]))
+        if metadata.isLocked { children.append(Node(tag: "locked")) }
+        if metadata.isAnnounce { children.append(Node(tag: "announcement")) }
+        return Node(tag: "group", attributes: attributes, content: .nodes(children))
     }
 }

@@ -24,7 +24,9 @@ public enum PreKeyBundleQuery {
         return bundles
     }
 
-    private static func bundle(_ user: Node, device: UInt16) throws(MessagingError) -> PreKeyBundle {
+    /// One device's bundle from a node holding `<registration><identity><skey>[<key>]` (a key
+    /// fetch's `<user>`, or a retry receipt's `<keys>` with its `<registration>`).
+    static func bundle(_ user: Node, device: UInt16) throws(MessagingError) -> PreKeyBundle {
         let registration = try bytes(user, "registration", count: 4)
         let identity = try bytes(user, "identity", count: 32)
         guard let skey = user.child(tagged: "skey") else { throw .malformed("bundle without <skey>") }

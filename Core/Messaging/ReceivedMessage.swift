@@ -19,6 +19,8 @@ public struct ReceivedMessage: Sendable {
     public var type: String
     /// The stanza's `edit` attribute ("1" edit, "7" sender revoke, "8" admin revoke, ...), or "".
     public var edit: String
+    /// The stanza's addressing mode and the parties' other identities (LID or phone number).
+    public var addressing = MessageAddressing()
     public var message: WAE2E_Message
 
     public var isGroup: Bool { chat.server == JID.groupServer }
@@ -28,9 +30,11 @@ public struct ReceivedMessage: Sendable {
     /// `senderKeys`, and a group's `skmsg` with the sender's key from `senderKeys`.
     /// - Parameters:
     ///   - ownUser: our account (any device), to tell our own messages apart.
+    ///   - ownLID: our account's LID, which our own messages may come from too.
     ///   - senderKeys: where group sender keys live; without it, group messages cannot be read.
     public static func decrypt(
-        _ stanza: Node, ownUser: JID, store: any SignalProtocolStore, senderKeys: (any SignalSenderKeyStore)? = nil
+        _ stanza: Node, ownUser: JID, ownLID: JID? = nil, store: any SignalProtocolStore,
+        senderKeys: (any SignalSenderKeyStore)? = nil
     ) async throws -> ReceivedMessage {
         guard let id = stanza["id"]?.description, let from = stanza["from"]?.jid else {
             throw MessagingError.malformed("message without id or from")
@@ -70,7 +74,7 @@ public struct ReceivedMessage: Sendable {
             }
         }
         guard var message = content else { throw MessagingError.malformed("message without a pkmsg, msg or skmsg <enc>") }
-        let isFromMe = sender.user == ownUser.user && sender.server == ownUser.server
+        let isFromMe = [ownUser, ownLID].contains { $0?.user == sender.user && $0?.server == sender.server }
         var chat = group ?? sender.nonAD
         if isFromMe, group == nil {
             guard let recipient = stanza["recipient"]?.jid ?? (try? JID(parsing: message.deviceSentMessage.destinationJid))
@@ -82,7 +86,8 @@ public struct ReceivedMessage: Sendable {
             id: id, chat: chat, sender: sender, isFromMe: isFromMe,
             timestamp: Date(timeIntervalSince1970: stanza["t"].flatMap { Double($0.description) } ?? 0),
             pushName: stanza["notify"]?.description ?? "", type: stanza["type"]?.description ?? "text",
-            edit: stanza["edit"]?.description ?? "", message: message)
+            edit: stanza["edit"]?.description ?? "",
+            addressing: MessageAddressing(of: stanza, sender: sender, chat: chat, isFromMe: isFromMe), message: message)
     }
 
     /// Stores `sender`'s sender key for `group` from its distribution message.

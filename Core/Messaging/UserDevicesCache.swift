@@ -25,18 +25,31 @@ public actor UserDevicesCache {
         lists[user.nonAD] = nil
     }
 
-    /// Applies a devices notification to a cached list: a device added or removed when the
-    /// resulting list has the hash the server announced, else the entry is dropped. Lists not
-    /// cached stay so.
+    /// Applies a devices notification to the cached lists of the account, by phone number and
+    /// (when the notification names it) by LID: a device added or removed when the resulting
+    /// list has the hash the server announced, else the entry is dropped. Lists not cached stay
+    /// so. whatsmeow applies the LID part only when it has the phone-number list cached; here
+    /// each list follows on its own, as sends to phone numbers cache only LID lists.
     public func apply(_ notification: DeviceNotification) {
-        let user = notification.user.nonAD
+        apply(notification.change, of: notification.device, to: notification.user, hash: notification.deviceHash)
+        if let lid = notification.lid {
+            apply(notification.change, of: notification.lidDevice, to: lid, hash: notification.lidDeviceHash)
+        }
+    }
+
+    /// `change` of `device` applied to `user`'s list; a nil device or hash drops the list.
+    private func apply(_ change: DeviceNotification.Change, of device: JID?, to user: JID, hash: String?) {
+        let user = user.nonAD
         guard var list = lists[user] else { return }
-        switch notification.change {
-        case .add where !list.contains(notification.device): list.append(notification.device)
-        case .remove: list.removeAll { $0 == notification.device }
+        guard let device, let hash, change != .update else {
+            lists[user] = nil
+            return
+        }
+        switch change {
+        case .add where !list.contains(device): list.append(device)
+        case .remove: list.removeAll { $0 == device }
         case .add, .update: break
         }
-        let matches = notification.change != .update && ParticipantHash.of(list) == notification.deviceHash
-        lists[user] = matches ? list : nil
+        lists[user] = ParticipantHash.of(list) == hash ? list : nil
     }
 }

@@ -30,6 +30,13 @@ public struct SessionCommit: Sendable {
     public let remoteIdentity: Curve25519PublicKey
     /// A one-time prekey a PreKeySignalMessage consumed, to delete.
     public let consumedPreKeyID: UInt32?
+
+    public init(address: SignalAddress, record: SessionRecord, remoteIdentity: Curve25519PublicKey, consumedPreKeyID: UInt32?) {
+        self.address = address
+        self.record = record
+        self.remoteIdentity = remoteIdentity
+        self.consumedPreKeyID = consumedPreKeyID
+    }
 }
 
 /// 1:1 session records.

@@ -6,6 +6,13 @@ import GRDB
 /// Commits run with `synchronous = NORMAL`, which GRDB's `DatabasePool` sets with WAL: a commit
 /// is not fsynced, the WAL is at checkpoints. Under WAL that still survives a killed process;
 /// only a power loss or OS crash can lose the last commits, and never corrupts the database.
+///
+/// Code that runs on Swift's cooperative pool (every async function) uses the pool's async
+/// API only. A blocking `pool.read` there can deadlock: it waits for a reader connection, and
+/// an async read gives its reader back only after its task resumes on the cooperative pool, so
+/// once every pool thread is blocked waiting for a reader none comes back. Callers that must
+/// stay synchronous read with `synchronousRead`; blocking writes are safe anywhere, as the
+/// writer runs each transaction whole on its own serial queue.
 public final class WagoDatabase: Sendable {
     public let pool: DatabasePool
     public let secrets: SecretBox
@@ -20,5 +27,15 @@ public final class WagoDatabase: Sendable {
             path: dataDirectory.appendingPathComponent("wago.sqlite").path, configuration: configuration)
         self.secrets = secrets
         try Self.migrator(secrets: secrets).migrate(pool)
+    }
+
+    /// A read for a caller that cannot suspend (the plugin ABI's synchronous `kv_get`), served
+    /// by the writer connection and never by a reader: the writer's serial queue only runs
+    /// whole transactions that never wait on Swift concurrency, so this wait always ends, even
+    /// on a cooperative thread. A second connection kept for such callers was the alternative;
+    /// its writes would contend with the pool's writer for SQLite's write lock, polling through
+    /// the busy handler's sleeps under load. Reads here queue behind pending writes instead.
+    public func synchronousRead<T>(_ value: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction(value)
     }
 }

@@ -50,8 +50,8 @@ public struct DeviceStore: Sendable {
         self.database = database
     }
 
-    public func device(session: String) throws -> DeviceRecord? {
-        let sealed = try database.pool.read { db in
+    public func device(session: String) async throws -> DeviceRecord? {
+        let sealed = try await database.pool.read { db in
             try Data.fetchOne(db, sql: "SELECT sealedRecord FROM device WHERE session = ?", arguments: [session])
         }
         guard let sealed else { return nil }
@@ -59,22 +59,23 @@ public struct DeviceStore: Sendable {
         return try JSONDecoder().decode(DeviceRecord.self, from: plain)
     }
 
-    public func save(_ record: DeviceRecord, session: String) throws {
+    public func save(_ record: DeviceRecord, session: String) async throws {
         let sealed = try database.secrets.seal(JSONEncoder().encode(record), context: Self.context(session))
-        try database.pool.write { db in
+        try await database.pool.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO device (session, sealedRecord) VALUES (?, ?)", arguments: [session, sealed])
         }
     }
 
     /// Forgets the device and its Signal state in one transaction (logout, unlink, delete).
-    public func wipe(session: String) throws {
-        try database.pool.write { db in try Self.wipe(session: session, in: db) }
+    public func wipe(session: String) async throws {
+        try await database.pool.write { db in try Self.wipe(session: session, in: db) }
     }
 
     static func wipe(session: String, in db: Database) throws {
         try db.execute(sql: "DELETE FROM device WHERE session = ?", arguments: [session])
         try SignalStore.deleteAll(device: session, in: db)
+        try LIDStore.deleteAll(device: session, in: db)
     }
 
     private static func context(_ session: String) -> String { "device\u{0}\(session)" }

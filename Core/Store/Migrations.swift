@@ -123,6 +123,44 @@ extension WagoDatabase {
                 t.add(column: "webhookForwardsMedia", .boolean).notNull().defaults(to: false)
             }
         }
+        // Which devices hold our sender key in each group: a table of their own, sealed per
+        // (device, group) and wiped with the device's other Signal rows, instead of the plugin
+        // key-value space "wago.core.sender-key-holders" where earlier versions kept them.
+        migrator.registerMigration("008_sender_key_holders") { db in
+            try db.create(table: "signalSenderKeyHolders") { t in
+                t.column("device", .text).notNull()
+                t.column("groupID", .text).notNull()
+                t.column("sealedRecord", .blob).notNull()
+                t.primaryKey(["device", "groupID"])
+            }
+            let space = "wago.core.sender-key-holders"
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT session, key, sealedValue FROM pluginValue WHERE plugin = ?", arguments: [space])
+            for row in rows {
+                let session: String = row["session"]
+                let group: String = row["key"]
+                let holders = try secrets.open(row["sealedValue"], context: PluginValueStore.context(space, session, group))
+                try db.execute(
+                    sql: "INSERT INTO signalSenderKeyHolders (device, groupID, sealedRecord) VALUES (?, ?, ?)",
+                    arguments: [
+                        session, group, try SignalStore.sealHolders(holders, device: session, groupID: group, with: secrets),
+                    ])
+            }
+            try db.execute(sql: "DELETE FROM pluginValue WHERE plugin = ?", arguments: [space])
+        }
+        // Phone number ↔ LID of the accounts each session met (LIDStore.swift), both sides
+        // sealed and found by keyed indexes.
+        migrator.registerMigration("009_lid_map") { db in
+            try db.create(table: "lidMapping") { t in
+                t.column("device", .text).notNull()
+                t.column("pnIndex", .blob).notNull()
+                t.column("lidIndex", .blob).notNull()
+                t.column("sealedPN", .blob).notNull()
+                t.column("sealedLID", .blob).notNull()
+                t.primaryKey(["device", "pnIndex"])
+                t.uniqueKey(["device", "lidIndex"])
+            }
+        }
         return migrator
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 
 /// Values a plugin keeps per session (or globally, with an empty session), sealed at rest
-/// because plugins may store credentials.
+/// because plugins may store credentials. Synchronous, as the plugin ABI's kv_get, kv_set and
+/// kv_delete are: reads go through `WagoDatabase.synchronousRead`, so a plugin calling them on
+/// a cooperative thread never waits for a reader connection an async task holds.
 public struct PluginValueStore: Sendable {
     private let database: WagoDatabase
 
@@ -11,7 +13,7 @@ public struct PluginValueStore: Sendable {
     }
 
     public func value(plugin: String, session: String, key: String) throws -> Data? {
-        let sealed = try database.pool.read { db in
+        let sealed = try database.synchronousRead { db in
             try Data.fetchOne(
                 db, sql: "SELECT sealedValue FROM pluginValue WHERE plugin = ? AND session = ? AND key = ?",
                 arguments: [plugin, session, key])
@@ -40,7 +42,7 @@ public struct PluginValueStore: Sendable {
     }
 
     // Binds the value to its slot: a sealed value moved to another plugin's key does not open.
-    private static func context(_ plugin: String, _ session: String, _ key: String) -> String {
+    static func context(_ plugin: String, _ session: String, _ key: String) -> String {
         "plugin.value\u{0}\(plugin)\u{0}\(session)\u{0}\(key)"
     }
 }

@@ -78,9 +78,9 @@ public struct SessionStore: Sendable {
         }
     }
 
-    /// Every session, oldest first.
+    /// Every session, oldest first. Read once, by the registry's synchronous init.
     public func all() throws -> [SessionRecord] {
-        try database.pool.read { db in
+        try database.synchronousRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM session ORDER BY createdAt, id").map(decode)
         }
     }

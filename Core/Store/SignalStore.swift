@@ -4,8 +4,9 @@ import WACrypto
 import WASignal
 
 /// The Signal protocol state of one linked device: our identity and prekeys, peers' identities,
-/// sessions and sender keys. Private keys and records are sealed at rest, each bound to its
-/// table, device and key, so a sealed value copied into another row does not open.
+/// sessions and sender keys, and which devices hold our sender keys. Private keys and records
+/// are sealed at rest, each bound to its table, device and key, so a sealed value copied into
+/// another row does not open.
 public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSessionStore, SignalSenderKeyStore {
     private let database: WagoDatabase
     /// Scopes every row: each linked device has its own Signal state.
@@ -18,7 +19,8 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
         static let signedPreKey = "signalSignedPreKey"
         static let session = "signalSession"
         static let senderKey = "signalSenderKey"
-        static let all = [localIdentity, identity, preKey, signedPreKey, session, senderKey]
+        static let senderKeyHolders = "signalSenderKeyHolders"
+        static let all = [localIdentity, identity, preKey, signedPreKey, session, senderKey, senderKeyHolders]
     }
 
     public init(database: WagoDatabase, device: String) {
@@ -137,19 +139,7 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
     }
 
     public func commit(_ commit: SessionCommit) async throws {
-        let address = commit.address.description
-        let sealed = try seal(commit.record.serialized(), table: Table.session, key: address)
-        try await database.pool.write { [device] db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO signalSession (device, address, sealedRecord) VALUES (?, ?, ?)",
-                arguments: [device, address, sealed])
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO signalIdentity (device, address, publicKey) VALUES (?, ?, ?)",
-                arguments: [device, address, Data(commit.remoteIdentity.bytes)])
-            if let id = commit.consumedPreKeyID {
-                try db.execute(sql: "DELETE FROM signalPreKey WHERE device = ? AND id = ?", arguments: [device, id])
-            }
-        }
+        try await self.commit(SignalWriteBatch(commit))
     }
 
     // MARK: Sender keys
@@ -162,12 +152,90 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
     }
 
     public func storeSenderKey(_ record: SenderKeyRecord, for name: SenderKeyName) async throws {
-        let sealed = try seal(record.serialized(), table: Table.senderKey, key: Self.key(name))
+        try await commit(SignalWriteBatch(record, for: name))
+    }
+
+    // MARK: Batches
+
+    /// Persists every write of `batch` in one SQLite transaction: sessions with their peer
+    /// identities, consumed prekeys and sender keys all land, or none do (a `SignalTransaction`'s
+    /// writes: one message's decryption, or its encryption for every device).
+    public func commit(_ batch: SignalWriteBatch) async throws {
+        guard !batch.isEmpty else { return }
+        // Sealed before the transaction, so the write lock is held only for the statements.
+        let sessions = try batch.sessions.map { address, write in
+            let key = address.description
+            return (key, try seal(write.record.serialized(), table: Table.session, key: key), Data(write.remoteIdentity.bytes))
+        }
+        let senderKeys = try batch.senderKeys.map { name, record in
+            (name, try seal(record.serialized(), table: Table.senderKey, key: Self.key(name)))
+        }
+        try await database.pool.write { [device] db in
+            for (address, sealed, identity) in sessions {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO signalSession (device, address, sealedRecord) VALUES (?, ?, ?)",
+                    arguments: [device, address, sealed])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO signalIdentity (device, address, publicKey) VALUES (?, ?, ?)",
+                    arguments: [device, address, identity])
+            }
+            for id in batch.consumedPreKeyIDs {
+                try db.execute(sql: "DELETE FROM signalPreKey WHERE device = ? AND id = ?", arguments: [device, id])
+            }
+            for (name, sealed) in senderKeys {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO signalSenderKey (device, groupID, sender, sealedRecord) VALUES (?, ?, ?, ?)",
+                    arguments: [device, name.groupID, name.sender.description, sealed])
+            }
+        }
+    }
+
+    // MARK: Sender-key holders
+
+    /// The devices (JID strings) that got our sender key for `groupID`.
+    public func senderKeyHolders(of groupID: String) async throws -> Set<String> {
+        try await sealedRecord(in: Table.senderKeyHolders, key: groupID, where: "groupID = ?", [groupID])
+            .map { try Self.decodeHolders(Data($0)) } ?? []
+    }
+
+    /// Adds `holders` to those of `groupID` (read and rewritten in one transaction).
+    public func addSenderKeyHolders(_ holders: Set<String>, of groupID: String) async throws {
+        guard !holders.isEmpty else { return }
+        try await database.pool.write { [device, secrets = database.secrets] db in
+            let context = Self.context(table: Table.senderKeyHolders, device: device, key: groupID)
+            let stored = try Data.fetchOne(
+                db, sql: "SELECT sealedRecord FROM signalSenderKeyHolders WHERE device = ? AND groupID = ?",
+                arguments: [device, groupID])
+            let known = try stored.map { try Self.decodeHolders(try secrets.open($0, context: context)) } ?? []
+            let all = known.union(holders)
+            guard all != known else { return }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO signalSenderKeyHolders (device, groupID, sealedRecord) VALUES (?, ?, ?)",
+                arguments: [device, groupID, try secrets.seal(try Self.encodeHolders(all), context: context)])
+        }
+    }
+
+    /// Forgets every holder of `groupID` (our next message there gives everyone a new key).
+    public func removeSenderKeyHolders(of groupID: String) async throws {
         try await database.pool.write { [device] db in
             try db.execute(
-                sql: "INSERT OR REPLACE INTO signalSenderKey (device, groupID, sender, sealedRecord) VALUES (?, ?, ?, ?)",
-                arguments: [device, name.groupID, name.sender.description, sealed])
+                sql: "DELETE FROM signalSenderKeyHolders WHERE device = ? AND groupID = ?", arguments: [device, groupID])
         }
+    }
+
+    /// Holders as stored: a JSON array of JID strings, sorted (as earlier versions kept them in
+    /// the plugin key-value table, whence migration 008 moves them unchanged).
+    private static func encodeHolders(_ holders: Set<String>) throws -> Data {
+        try JSONEncoder().encode(holders.sorted())
+    }
+
+    private static func decodeHolders(_ data: Data) throws -> Set<String> {
+        Set(try JSONDecoder().decode([String].self, from: data))
+    }
+
+    /// `holders` (encoded) sealed for the row of `device` and `groupID` (for migration 008).
+    static func sealHolders(_ holders: Data, device: String, groupID: String, with secrets: SecretBox) throws -> Data {
+        try secrets.seal(holders, context: context(table: Table.senderKeyHolders, device: device, key: groupID))
     }
 
     // MARK: The whole device
@@ -217,8 +285,12 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
         try database.secrets.open(sealed, context: context(table: table, key: key))
     }
 
+    private func context(table: String, key: String) -> String { Self.context(table: table, device: device, key: key) }
+
     // Names the slot a value was sealed for: moved to another table, device or key, it does not open.
-    private func context(table: String, key: String) -> String { "\(table)\u{0}\(device)\u{0}\(key)" }
+    private static func context(table: String, device: String, key: String) -> String {
+        "\(table)\u{0}\(device)\u{0}\(key)"
+    }
 
     private static func key(_ name: SenderKeyName) -> String { "\(name.groupID)\u{0}\(name.sender)" }
 }

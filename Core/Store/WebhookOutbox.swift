@@ -14,17 +14,23 @@ public struct WebhookOutbox: Sendable {
     }
 
     /// Queues `payload` (the `jsonData` text) for the session's webhook, due at once; one
-    /// INSERT. Returns the delivery's id.
+    /// INSERT. An event queued again under the same `id` while its row is still here is not
+    /// queued twice (a message the server delivered again after a crash: `WebhookEventID.message`).
+    /// - Parameter id: the event id receivers see (`X-Wago-Event-Id`); nil makes a random one.
+    /// - Returns: the delivery's id.
     @discardableResult
-    public func enqueue(session: String, type: String, payload: String, at now: Date = Date()) throws -> String {
-        let id = UUID().uuidString.lowercased()
+    public func enqueue(
+        session: String, type: String, payload: String, id: String? = nil, at now: Date = Date()
+    ) async throws -> String {
+        let id = id ?? WebhookEventID.random()
         let sealed = try Self.seal(payload, id: id, with: database.secrets)
-        try database.pool.write { db in
+        try await database.pool.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO webhookOutbox
                         (id, session, type, sealedPayload, createdAt, attempts, nextAttemptAt, state, lastError)
                     VALUES (?, ?, ?, ?, ?, 0, ?, ?, '')
+                    ON CONFLICT (id) DO NOTHING
                     """,
                 arguments: [id, session, type, sealed, now, now, WebhookDelivery.State.pending.rawValue])
         }
@@ -32,8 +38,8 @@ public struct WebhookOutbox: Sendable {
     }
 
     /// The oldest pending delivery of each session, oldest first, due or not.
-    public func heads() throws -> [WebhookDelivery] {
-        try database.pool.read { db in
+    public func heads() async throws -> [WebhookDelivery] {
+        try await database.pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -48,8 +54,8 @@ public struct WebhookOutbox: Sendable {
 
     /// The `jsonData` text of a delivery, or nil when the row is gone (its session was deleted).
     /// - Throws: `StoreError.crypto` when the sealed payload does not open with this key.
-    public func payload(id: String) throws -> String? {
-        let sealed = try database.pool.read { db in
+    public func payload(id: String) async throws -> String? {
+        let sealed = try await database.pool.read { db in
             try Data.fetchOne(db, sql: "SELECT sealedPayload FROM webhookOutbox WHERE id = ?", arguments: [id])
         }
         return try sealed.map {
@@ -58,15 +64,15 @@ public struct WebhookOutbox: Sendable {
     }
 
     /// The receiver accepted the delivery, or its session is gone: the row goes.
-    public func remove(id: String) throws {
-        try database.pool.write { db in
+    public func remove(id: String) async throws {
+        try await database.pool.write { db in
             try db.execute(sql: "DELETE FROM webhookOutbox WHERE id = ?", arguments: [id])
         }
     }
 
     /// An attempt failed and will be made again at `nextAttemptAt`.
-    public func markFailed(id: String, attempts: Int, nextAttemptAt: Date, error: String) throws {
-        try database.pool.write { db in
+    public func markFailed(id: String, attempts: Int, nextAttemptAt: Date, error: String) async throws {
+        try await database.pool.write { db in
             try db.execute(
                 sql: "UPDATE webhookOutbox SET attempts = ?, nextAttemptAt = ?, lastError = ? WHERE id = ?",
                 arguments: [attempts, nextAttemptAt, error, id])
@@ -74,8 +80,8 @@ public struct WebhookOutbox: Sendable {
     }
 
     /// The delivery gave up: it stays, dead, until an admin requeues it.
-    public func markDead(id: String, attempts: Int, error: String) throws {
-        try database.pool.write { db in
+    public func markDead(id: String, attempts: Int, error: String) async throws {
+        try await database.pool.write { db in
             try db.execute(
                 sql: "UPDATE webhookOutbox SET state = ?, attempts = ?, lastError = ? WHERE id = ?",
                 arguments: [WebhookDelivery.State.dead.rawValue, attempts, error, id])
@@ -83,8 +89,8 @@ public struct WebhookOutbox: Sendable {
     }
 
     /// How many rows are in each state (every state is present, zero when empty).
-    public func counts() throws -> [WebhookDelivery.State: Int] {
-        try database.pool.read { db in
+    public func counts() async throws -> [WebhookDelivery.State: Int] {
+        try await database.pool.read { db in
             var counts = Dictionary(uniqueKeysWithValues: WebhookDelivery.State.allCases.map { ($0, 0) })
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS count FROM webhookOutbox GROUP BY state") {
                 if let state = WebhookDelivery.State(rawValue: row["state"]) { counts[state] = row["count"] }
@@ -94,8 +100,8 @@ public struct WebhookOutbox: Sendable {
     }
 
     /// Dead deliveries, oldest first, at most `limit`.
-    public func dead(limit: Int) throws -> [WebhookDelivery] {
-        try database.pool.read { db in
+    public func dead(limit: Int) async throws -> [WebhookDelivery] {
+        try await database.pool.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT \(Self.columns) FROM webhookOutbox WHERE state = ? ORDER BY seq LIMIT ?",
                 arguments: [WebhookDelivery.State.dead.rawValue, limit]
@@ -106,8 +112,8 @@ public struct WebhookOutbox: Sendable {
     /// Makes dead deliveries pending again with a fresh attempt budget, due at once: those of
     /// `ids`, or every dead one when `ids` is nil. They keep their place in their session's
     /// order. Returns how many were requeued.
-    public func requeue(ids: [String]?, at now: Date = Date()) throws -> Int {
-        try database.pool.write { db in
+    public func requeue(ids: [String]?, at now: Date = Date()) async throws -> Int {
+        try await database.pool.write { db in
             let pending = WebhookDelivery.State.pending.rawValue, dead = WebhookDelivery.State.dead.rawValue
             let update =
                 "UPDATE webhookOutbox SET state = ?, attempts = 0, nextAttemptAt = ?, lastError = '' WHERE state = ?"

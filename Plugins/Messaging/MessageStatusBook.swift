@@ -6,7 +6,7 @@ import WagoPluginKit
 /// then `Delivered` and `Read` as the recipient's receipts arrive. A state never goes back
 /// (a late delivery receipt does not undo a read one).
 enum MessageStatusBook {
-    enum Status: Int, Comparable {
+    enum Status: Int, Comparable, Sendable {
         case sent, delivered, read
 
         var name: String {
@@ -35,34 +35,46 @@ enum MessageStatusBook {
         static func < (lhs: Status, rhs: Status) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
-    struct Entry {
+    struct Entry: Sendable {
         var status: Status
         /// Unix seconds when the message reached `status`.
         var timestamp: Int64
     }
 
-    /// Serializes read-modify-write of entries: receipts arrive on concurrent tasks.
-    private static let lock = NSLock()
+    /// Owns every storage call of the book, one at a time, so a read-modify-write of an entry
+    /// is atomic: receipts arrive on concurrent tasks. A queue rather than a lock, so that no
+    /// cooperative thread blocks waiting for another one's host calls; async callers await it.
+    private static let queue = DispatchQueue(label: "wago.messaging.message-status-book")
 
     /// Moves `ids` forward to `status`; a receipt for a message never recorded as sent still
     /// counts (it may overtake the send's own answer).
-    static func record(_ status: Status, ids: [String], at timestamp: Int64, session: String, host: Host) throws {
-        try lock.withLock {
+    static func record(_ status: Status, ids: [String], at timestamp: Int64, session: String, host: Host) async throws {
+        try await onQueue {
             for id in ids {
-                if let known = try entry(id, session: session, host: host), known.status >= status { continue }
+                if let known = try storedEntry(id, session: session, host: host), known.status >= status { continue }
                 let value = try MessagingPlugin.jsonText(["Status": status.name, "Timestamp": timestamp])
                 try host.kvSet(key(id), Array(value.utf8), session: session)
             }
         }
     }
 
-    static func entry(_ id: String, session: String, host: Host) throws -> Entry? {
+    static func entry(_ id: String, session: String, host: Host) async throws -> Entry? {
+        try await onQueue { try storedEntry(id, session: session, host: host) }
+    }
+
+    private static func storedEntry(_ id: String, session: String, host: Host) throws -> Entry? {
         guard let stored = try host.kvGet(key(id), session: session),
             let object = try? JSONSerialization.jsonObject(with: Data(stored)) as? [String: Any],
             let status = (object["Status"] as? String).flatMap(Status.init(name:)),
             let timestamp = (object["Timestamp"] as? NSNumber)?.int64Value
         else { return nil }
         return Entry(status: status, timestamp: timestamp)
+    }
+
+    private static func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result(catching: body)) }
+        }
     }
 
     private static func key(_ id: String) -> String { "status/\(id)" }

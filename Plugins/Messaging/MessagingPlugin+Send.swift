@@ -58,7 +58,7 @@ extension MessagingPlugin {
         }
         let timestamp = (reply["Timestamp"] as? NSNumber)?.int64Value ?? Int64(Date().timeIntervalSince1970)
         do {
-            try MessageStatusBook.record(.sent, ids: [sentID], at: timestamp, session: request.session, host: host)
+            try await MessageStatusBook.record(.sent, ids: [sentID], at: timestamp, session: request.session, host: host)
         } catch {
             host.log(.warning, "could not record message \(sentID) as sent: \(error)")
         }

@@ -62,6 +62,6 @@ struct MessagingPlugin: WagoPlugin {
 
     /// Receipts move sent messages forward for /message/status.
     static var events: [EventSubscription] {
-        [EventSubscription("ReadReceipt") { event, host in try recordReceipt(event, host) }]
+        [EventSubscription("ReadReceipt") { event, host in try await recordReceipt(event, host) }]
     }
 }

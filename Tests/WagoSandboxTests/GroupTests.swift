@@ -10,26 +10,22 @@ import WATransport
 
 /// Groups in the sandbox: creation and the `w:g2` query, messages with sender keys between
 /// virtual phones and a companion (the key distributed once per device), the server's `phash`
-/// check, devices notifications, and the stanza attributes of edits and revokes.
+/// check, devices notifications, membership and subject changes announced as `w:gp2`
+/// notifications, chat states in a group, and the stanza attributes of edits and revokes.
 @Suite(.timeLimit(.minutes(1)))
-struct GroupTests {
-    static let alicePhone = "15550001111"
-    static let bobPhone = "15550002222"
+struct GroupTests: AliceAndBob {
     static let carolPhone = "15550003333"
 
     let alice: MessagingCompanion
     let bob: MessagingCompanion
 
     init() throws {
-        alice = try MessagingCompanion(phone: Self.alicePhone, deviceID: 7)
-        bob = try MessagingCompanion(phone: Self.bobPhone, deviceID: 3)
+        (alice, bob) = try Self.companions()
     }
 
     /// Alice and Bob with one companion each, Carol with her phone only.
-    func seededFixture() async throws -> SandboxFixture {
-        let fixture = try SandboxFixture()
-        try await fixture.seed(alice.device)
-        try await fixture.seed(bob.device)
+    func trioFixture() async throws -> SandboxFixture {
+        let fixture = try await seededFixture()
         _ = try await fixture.server.accounts.createAccount(phone: Self.carolPhone, pushName: "Carol")
         return fixture
     }
@@ -53,13 +49,11 @@ struct GroupTests {
     }
 
     @Test func phonesAndACompanionExchangeGroupMessagesWithSenderKeys() async throws {
-        let fixture = try await seededFixture()
+        let fixture = try await trioFixture()
         try await fixture.run { info in
             let control = try ControlClient(info)
             let group = try await Self.createGroup(control)
-            let bobSocket = makeSocket(info, device: bob.device, payload: bob.device.login)
-            try await withSocket(bobSocket) { bobLog in
-                try await bob.logIn(bobSocket, bobLog)
+            try await bob.loggedIn(info) { bobSocket, bobLog in
                 try await bob.uploadPreKeys(3, on: bobSocket)
                 let senderKeys = TestSenderKeyStore()
 
@@ -109,13 +103,11 @@ struct GroupTests {
     }
 
     @Test func groupMessagesAreCheckedAndStaleParticipantHashesAnswered() async throws {
-        let fixture = try await seededFixture()
+        let fixture = try await trioFixture()
         try await fixture.run { info in
             let control = try ControlClient(info)
             let group = try await Self.createGroup(control)
-            let aliceSocket = makeSocket(info, device: alice.device, payload: alice.device.login)
-            try await withSocket(aliceSocket) { aliceLog in
-                try await alice.logIn(aliceSocket, aliceLog)
+            try await alice.loggedIn(info) { aliceSocket, aliceLog in
                 let account = try #require(await fixture.server.accounts.account(phone: Self.alicePhone))
                 let members = await fixture.server.router.devices(
                     of: try #require(await fixture.server.router.groups.group(group)))
@@ -154,15 +146,13 @@ struct GroupTests {
     }
 
     @Test func unlinkingADeviceNotifiesItsPeersAndTheCacheFollows() async throws {
-        let fixture = try await seededFixture()
+        let fixture = try await trioFixture()
         let bobSpare = TestDevice(jid: JID(user: Self.bobPhone, server: JID.userServer, device: 9))
         try await fixture.seed(bobSpare)
         try await fixture.run { info in
             let control = try ControlClient(info)
             _ = try await Self.createGroup(control)
-            let aliceSocket = makeSocket(info, device: alice.device, payload: alice.device.login)
-            try await withSocket(aliceSocket) { aliceLog in
-                try await alice.logIn(aliceSocket, aliceLog)
+            try await alice.loggedIn(info) { aliceSocket, aliceLog in
                 let cache = UserDevicesCache()
                 let listed = try await cache.devices(of: [bob.user]) {
                     try DeviceListQuery.devices(in: try await aliceSocket.sendIQ(DeviceListQuery.request(users: $0)))
@@ -249,14 +239,10 @@ struct GroupTests {
         #expect(MessageAttributes.encAttributes(of: revoke)["decrypt-fail"]?.description == "hide")
 
         // Through the sandbox: Alice's companion sends the edit, Bob's gets it with edit=1.
-        let fixture = try await seededFixture()
+        let fixture = try await trioFixture()
         try await fixture.run { info in
-            let aliceSocket = makeSocket(info, device: alice.device, payload: alice.device.login)
-            let bobSocket = makeSocket(info, device: bob.device, payload: bob.device.login)
-            try await withSocket(aliceSocket) { aliceLog in
-                try await alice.logIn(aliceSocket, aliceLog)
-                try await withSocket(bobSocket) { bobLog in
-                    try await bob.logIn(bobSocket, bobLog)
+            try await alice.loggedIn(info) { aliceSocket, aliceLog in
+                try await bob.loggedIn(info) { bobSocket, bobLog in
                     try await bob.uploadPreKeys(2, on: bobSocket)
                     let sent = try await alice.send(edit, to: bob.user, on: aliceSocket)
                     #expect(sent["edit"]?.description == "1")
@@ -267,6 +253,152 @@ struct GroupTests {
                     #expect(received.message.protocolMessage.editedMessage.conversation == "fixed")
                 }
             }
+        }
+    }
+
+    @Test func membershipChangesAreAnnouncedAndARemovedMemberGetsNothingNew() async throws {
+        let fixture = try await trioFixture()
+        try await fixture.run { info in
+            let control = try ControlClient(info)
+            let aliceUser = JID(user: Self.alicePhone, server: JID.userServer)
+            let bobUser = JID(user: Self.bobPhone, server: JID.userServer)
+            let carolUser = JID(user: Self.carolPhone, server: JID.userServer)
+            // Bob's companion is offline when Alice creates the group: its <create> waits for it.
+            let group = try await Self.createGroup(control)
+            #expect(await fixture.server.router.offline.count(for: bob.device.jid) == 1)
+            try await bob.loggedIn(info) { bobSocket, bobLog in
+                try await bob.uploadPreKeys(3, on: bobSocket)
+                let created = try await Self.groupNotification(bobLog) { $0.creation != nil }
+                let creation = try #require(created.creation)
+                #expect(created.group == group)
+                #expect(created.sender == aliceUser)
+                #expect(creation.type == "new")
+                #expect(creation.group.participants == [aliceUser, bobUser, carolUser])
+                #expect(creation.group.superAdmins == [aliceUser])
+                #expect(creation.group.subject == "Trio")
+
+                // Alice's phone sends; Bob's companion takes her key with it.
+                let senderKeys = TestSenderKeyStore()
+                let before = try await Self.phoneSend(control, from: Self.alicePhone, to: group, text: "before")
+                let first = try await bob.receiveGroupMessage(id: before, log: bobLog, senderKeys: senderKeys)
+                #expect(first.encTypes == ["pkmsg", "skmsg"])
+                let unchanged = try await Self.phoneSend(control, from: Self.alicePhone, to: group, text: "again")
+                #expect(try await bob.receiveGroupMessage(id: unchanged, log: bobLog, senderKeys: senderKeys).encTypes == ["skmsg"])
+
+                // The admin removes Carol: the members before the change are told, Bob's companion among them.
+                let removed = try await control.post(
+                    "/sandbox/groups/participants",
+                    raw: #"{"Group":"\#(group)","Action":"remove","Participants":["\#(Self.carolPhone)"]}"#)
+                #expect(removed.status == 200, "\(removed.json)")
+                #expect(removed.json["Participants"] as? [String] == [Self.alicePhone, Self.bobPhone])
+                let removal = try await Self.groupNotification(bobLog) { !$0.participants(.remove).isEmpty }
+                #expect(removal.participants(.remove) == [carolUser])
+                #expect(removal.sender == aliceUser)
+                #expect(removal.notify == "Seeded")
+                guard case .participants(let change)? = removal.changes.first else {
+                    Issue.record("not a participant change: \(removal.changes)")
+                    return
+                }
+                #expect(!change.versionID.isEmpty && change.previousVersionID.isEmpty)
+
+                // Alice's phone starts over with a new key, which Bob's companion gets; Carol's phone gets nothing.
+                let after = try await Self.phoneSend(control, from: Self.alicePhone, to: group, text: "after")
+                let second = try await bob.receiveGroupMessage(id: after, log: bobLog, senderKeys: senderKeys)
+                #expect(second.encTypes.count == 2 && second.encTypes.last == "skmsg", "the new key came with it")
+                #expect(second.message.message.conversation == "after")
+                let carolInbox = try await MessagingTests.phoneMessages(control, Self.carolPhone, count: 2)
+                #expect(carolInbox.map { ($0["Message"] as? [String: Any])?["conversation"] as? String } == ["before", "again"])
+
+                let missing = "15550009999"
+                let refusals: [(String, Int)] = [
+                    (#"{"Group":"\#(group)","Action":"add","Participants":["\#(Self.bobPhone)"]}"#, 409),
+                    (#"{"Group":"\#(group)","Action":"remove","Participants":["\#(Self.carolPhone)"]}"#, 404),
+                    (#"{"Group":"\#(group)","Action":"add","Participants":["\#(Self.carolPhone)"],"By":"\#(Self.bobPhone)"}"#, 403),
+                    (#"{"Group":"\#(group)","Action":"add","Participants":["\#(missing)"]}"#, 404),
+                    (#"{"Group":"\#(group)","Action":"kick","Participants":["\#(Self.bobPhone)"]}"#, 400),
+                    (#"{"Group":"\#(group)","Action":"add","Participants":[]}"#, 400),
+                    (#"{"Group":"\#(Self.bobPhone)@s.whatsapp.net","Action":"add","Participants":["\#(Self.carolPhone)"]}"#, 400),
+                    (#"{"Group":"120363000000000000@g.us","Action":"add","Participants":["\#(Self.carolPhone)"]}"#, 404),
+                ]
+                for (body, status) in refusals {
+                    let refused = try await control.post("/sandbox/groups/participants", raw: body)
+                    #expect(refused.status == status, "\(body): \(refused.json)")
+                    #expect(!refused["error"].isEmpty)
+                }
+
+                // Bob renames the group, then leaves it: a leave is a member removing itself.
+                let renamed = try await control.post(
+                    "/sandbox/groups/subject", raw: #"{"Group":"\#(group)","Subject":"Duo","By":"\#(Self.bobPhone)"}"#)
+                #expect(renamed["Subject"] == "Duo", "\(renamed.json)")
+                let subject = try await Self.groupNotification(bobLog) { $0.changes.first?.node.tag == "subject" }
+                guard case .subject(let name, let setAt, let setBy, let setByPN)? = subject.changes.first else {
+                    Issue.record("not a subject change: \(subject.changes)")
+                    return
+                }
+                #expect(name == "Duo" && setBy == bobUser && setByPN == nil && setAt == subject.timestamp)
+                let left = try await control.post(
+                    "/sandbox/groups/participants", raw: #"{"Group":"\#(group)","Action":"leave","Participants":["\#(Self.bobPhone)"]}"#)
+                #expect(left.json["Participants"] as? [String] == [Self.alicePhone])
+                let leave = try await Self.groupNotification(bobLog) { $0.sender == bobUser && !$0.participants(.remove).isEmpty }
+                #expect(leave.participants(.remove) == [bobUser])
+                let query = try await bobSocket.sendIQ(GroupInfoQuery.request(group: group))
+                #expect(query["type"]?.description == "error", "Bob is no member any more")
+            }
+            // Alice's companion, offline throughout, has every notification waiting, in order.
+            let waiting = try await fixture.server.router.offline.takeAll(for: alice.device.jid)
+            let notifications = try waiting.compactMap { try GroupNotification($0) }
+            #expect(notifications.map { $0.changes.map(\.node.tag) } == [["create"], ["remove"], ["subject"], ["remove"]])
+        }
+    }
+
+    @Test func chatStatesInAGroupReachTheOtherMembers() async throws {
+        let fixture = try await trioFixture()
+        try await fixture.run { info in
+            let control = try ControlClient(info)
+            let group = try await Self.createGroup(control)
+            try await alice.loggedIn(info) { aliceSocket, aliceLog in
+                try await bob.loggedIn(info) { bobSocket, bobLog in
+                    try await aliceSocket.send(
+                        Node(tag: "chatstate", attributes: ["to": .jid(group)], content: .nodes([Node(tag: "composing")])))
+                    let state = try await bobLog.wait { $0.node(tagged: "chatstate") }
+                    #expect(state["from"]?.jid == group)
+                    #expect(state["participant"]?.jid == alice.user)
+                    #expect(state.children.map(\.tag) == ["composing"])
+                    // Carol's phone saw it too; Alice's own devices do not get it back.
+                    var seen: [[String: Any]] = []
+                    for _ in 0..<100 where seen.isEmpty {
+                        seen = try await control.get("/sandbox/presences", query: ["Phone": Self.carolPhone]).json["Presences"]
+                            as? [[String: Any]] ?? []
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    #expect(seen.first?["From"] as? String == group.description)
+                    #expect(seen.first?["Participant"] as? String == alice.user.description)
+                    #expect(seen.first?["State"] as? String == "composing")
+                    #expect(await aliceLog.events.allSatisfy { $0.node(tagged: "chatstate") == nil })
+                    // A phone types in the group through the control API.
+                    let typed = try await control.post(
+                        "/sandbox/chatpresence", raw: #"{"From":"\#(Self.carolPhone)","To":"\#(group)","State":"paused"}"#)
+                    #expect(typed.status == 200, "\(typed.json)")
+                    let paused = try await aliceLog.wait { $0.node(tagged: "chatstate") }
+                    #expect(paused["participant"]?.jid == JID(user: Self.carolPhone, server: JID.userServer))
+                    #expect(paused.children.map(\.tag) == ["paused"])
+                }
+            }
+            let outsider = try await control.post(
+                "/sandbox/chatpresence", raw: #"{"From":"\#(Self.carolPhone)","To":"120363000000000000@g.us","State":"paused"}"#)
+            #expect(outsider.status == 404)
+        }
+    }
+
+    /// Waits for the first group notification `matches` accepts.
+    static func groupNotification(_ log: EventLog, _ matches: @escaping @Sendable (GroupNotification) -> Bool) async throws
+        -> GroupNotification
+    {
+        try await log.wait { event in
+            guard let node = event.node(tagged: "notification"), let notification = try? GroupNotification(node) else {
+                return nil
+            }
+            return matches(notification) ? notification : nil
         }
     }
 

@@ -4,6 +4,7 @@ import WABinary
 import WAMessaging
 import WAProto
 import WASignal
+import WagoSandbox
 import WATransport
 
 /// A linked test device that messages as the gateway's client does, with WAMessaging: usync
@@ -29,6 +30,17 @@ struct MessagingCompanion {
                 tag: "iq", attributes: ["to": .jid(PreKeyTests.server), "type": "set", "xmlns": "passive"],
                 content: .nodes([Node(tag: "active")])))
         #expect(active["type"]?.description == "result")
+    }
+
+    /// Runs `body` with this companion connected to the sandbox `info` and logged in.
+    func loggedIn<Result: Sendable>(
+        _ info: SandboxInfo, _ body: (WhatsAppSocket, EventLog) async throws -> Result
+    ) async throws -> Result {
+        let socket = makeSocket(info, device: device, payload: device.login)
+        return try await withSocket(socket) { log in
+            try await logIn(socket, log)
+            return try await body(socket, log)
+        }
     }
 
     /// Uploads `count` one-time prekeys, so that senders start sessions with one.
@@ -66,6 +78,18 @@ struct MessagingCompanion {
         try await socket.send(try #require(Receipts.receipt(for: stanza)))
         try await socket.send(try #require(Receipts.ack(for: stanza)))
         return (stanza, received)
+    }
+
+    /// Waits for the group `<message>` with `id` and decrypts it with `senderKeys` (the group
+    /// keys this device holds). - Returns: the `<enc>` types it came with, and the message.
+    func receiveGroupMessage(id: String, log: EventLog, senderKeys: TestSenderKeyStore) async throws
+        -> (encTypes: [String], message: ReceivedMessage)
+    {
+        let stanza = try await log.wait { event in
+            event.node(tagged: "message").flatMap { $0["id"]?.description == id ? $0 : nil }
+        }
+        let received = try await ReceivedMessage.decrypt(stanza, ownUser: user, store: store, senderKeys: senderKeys)
+        return (stanza.children(tagged: "enc").compactMap { $0["type"]?.description }, received)
     }
 
     static func text(_ text: String) -> WAE2E_Message {

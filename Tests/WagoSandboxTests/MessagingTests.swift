@@ -11,35 +11,19 @@ import WATransport
 /// WAMessaging as the gateway's client does, offline queues, receipts, and the virtual phones
 /// sending (`POST /sandbox/send`) and receiving (`GET /sandbox/messages`).
 @Suite(.timeLimit(.minutes(1)))
-struct MessagingTests {
-    static let alicePhone = "15550001111"
-    static let bobPhone = "15550002222"
-
+struct MessagingTests: AliceAndBob {
     let alice: MessagingCompanion
     let bob: MessagingCompanion
 
     init() throws {
-        alice = try MessagingCompanion(phone: Self.alicePhone, deviceID: 7)
-        bob = try MessagingCompanion(phone: Self.bobPhone, deviceID: 3)
-    }
-
-    /// A fresh sandbox with both companions linked to their accounts.
-    func seededFixture() async throws -> SandboxFixture {
-        let fixture = try SandboxFixture()
-        try await fixture.seed(alice.device)
-        try await fixture.seed(bob.device)
-        return fixture
+        (alice, bob) = try Self.companions()
     }
 
     @Test func companionsExchangeMessagesWithRealEncryption() async throws {
         let fixture = try await seededFixture()
         try await fixture.run { info in
-            let aliceSocket = makeSocket(info, device: alice.device, payload: alice.device.login)
-            let bobSocket = makeSocket(info, device: bob.device, payload: bob.device.login)
-            try await withSocket(aliceSocket) { aliceLog in
-                try await alice.logIn(aliceSocket, aliceLog)
-                try await withSocket(bobSocket) { bobLog in
-                    try await bob.logIn(bobSocket, bobLog)
+            try await alice.loggedIn(info) { aliceSocket, aliceLog in
+                try await bob.loggedIn(info) { bobSocket, bobLog in
                     try await bob.uploadPreKeys(3, on: bobSocket)
 
                     let nobody = JID(user: "15550009999", server: JID.userServer)
@@ -109,18 +93,14 @@ struct MessagingTests {
     @Test func offlineDeviceGetsItsMessagesBeforeTheOfflineCount() async throws {
         let fixture = try await seededFixture()
         try await fixture.run { info in
-            let aliceSocket = makeSocket(info, device: alice.device, payload: alice.device.login)
-            try await withSocket(aliceSocket) { aliceLog in
-                try await alice.logIn(aliceSocket, aliceLog)
+            try await alice.loggedIn(info) { aliceSocket, aliceLog in
                 let sent = try await alice.send(MessagingCompanion.text("while you were out"), to: bob.user, on: aliceSocket)
                 let id = try #require(sent["id"]?.description)
                 let ack = try await aliceLog.wait { $0.node(tagged: "ack").flatMap { $0["id"]?.description == id ? $0 : nil } }
                 #expect(ack["error"] == nil)
                 #expect(await fixture.server.router.offline.count(for: bob.device.jid) == 1)
 
-                let bobSocket = makeSocket(info, device: bob.device, payload: bob.device.login)
-                try await withSocket(bobSocket) { bobLog in
-                    try await bob.logIn(bobSocket, bobLog)
+                try await bob.loggedIn(info) { bobSocket, bobLog in
                     let (_, received) = try await bob.receive(id: id, on: bobSocket, bobLog)
                     #expect(received.message.conversation == "while you were out")
                     let offline = try await bobLog.wait { $0.node(tagged: "ib")?.child(tagged: "offline") }
@@ -143,12 +123,8 @@ struct MessagingTests {
         let fixture = try await seededFixture()
         try await fixture.run { info in
             let control = try ControlClient(info)
-            let aliceSocket = makeSocket(info, device: alice.device, payload: alice.device.login)
-            let bobSocket = makeSocket(info, device: bob.device, payload: bob.device.login)
-            try await withSocket(aliceSocket) { aliceLog in
-                try await alice.logIn(aliceSocket, aliceLog)
-                try await withSocket(bobSocket) { bobLog in
-                    try await bob.logIn(bobSocket, bobLog)
+            try await alice.loggedIn(info) { aliceSocket, aliceLog in
+                try await bob.loggedIn(info) { bobSocket, bobLog in
                     let sent = try await control.post(
                         "/sandbox/send",
                         raw: #"{"From":"\#(Self.bobPhone)","To":"\#(alice.user)","Message":{"conversation":"from bob's phone"}}"#)
@@ -188,17 +164,13 @@ struct MessagingTests {
     @Test func unackedMessagesComeAgainAtTheNextLogin() async throws {
         let fixture = try await seededFixture()
         try await fixture.run { info in
-            let aliceSocket = makeSocket(info, device: alice.device, payload: alice.device.login)
-            try await withSocket(aliceSocket) { aliceLog in
-                try await alice.logIn(aliceSocket, aliceLog)
+            try await alice.loggedIn(info) { aliceSocket, aliceLog in
                 let sent = try await alice.send(MessagingCompanion.text("ack me"), to: bob.user, on: aliceSocket)
                 let id = try #require(sent["id"]?.description)
                 _ = try await aliceLog.wait { $0.node(tagged: "ack").flatMap { $0["id"]?.description == id ? $0 : nil } }
                 /// Logs Bob in, waits for the message, acks it or not, and hangs up.
                 func bobLogsIn(acking: Bool) async throws {
-                    let bobSocket = makeSocket(info, device: bob.device, payload: bob.device.login)
-                    try await withSocket(bobSocket) { bobLog in
-                        try await bob.logIn(bobSocket, bobLog)
+                    try await bob.loggedIn(info) { bobSocket, bobLog in
                         let stanza = try await bobLog.wait { event in
                             event.node(tagged: "message").flatMap { $0["id"]?.description == id ? $0 : nil }
                         }
@@ -256,9 +228,7 @@ struct MessagingTests {
         let carol = TestDevice(jid: JID(user: "15550003333", server: JID.userServer, device: 2))
         try await fixture.seed(carol)
         try await fixture.run { info in
-            let aliceSocket = makeSocket(info, device: alice.device, payload: alice.device.login)
-            try await withSocket(aliceSocket) { aliceLog in
-                try await alice.logIn(aliceSocket, aliceLog)
+            try await alice.loggedIn(info) { aliceSocket, aliceLog in
                 let bobDevice = bob.device.jid
                 let cases: [(to: JID, devices: [JID], error: String)] = [
                     (JID(user: "15550009999", server: JID.userServer), [JID(user: "15550009999", server: JID.userServer)], "404"),
@@ -284,9 +254,7 @@ struct MessagingTests {
         let first = try await seededFixture()
         defer { try? FileManager.default.removeItem(at: first.directory) }
         let firstID = try await first.server.withRunning { info in
-            let aliceSocket = makeSocket(info, device: alice.device, payload: alice.device.login)
-            return try await withSocket(aliceSocket) { aliceLog in
-                try await alice.logIn(aliceSocket, aliceLog)
+            return try await alice.loggedIn(info) { aliceSocket, aliceLog in
                 let sent = try await alice.send(MessagingCompanion.text("before the restart"), to: bob.user, on: aliceSocket)
                 let id = try #require(sent["id"]?.description)
                 // Bob's phone decrypted it and answered: its session with Alice's device exists.
@@ -300,12 +268,8 @@ struct MessagingTests {
         let restarted = try SandboxFixture(directory: first.directory)
         #expect(await restarted.server.router.offline.count(for: bob.device.jid) == 1)
         try await restarted.run { info in
-            let aliceSocket = makeSocket(info, device: alice.device, payload: alice.device.login)
-            let bobSocket = makeSocket(info, device: bob.device, payload: bob.device.login)
-            try await withSocket(aliceSocket) { aliceLog in
-                try await alice.logIn(aliceSocket, aliceLog)
-                try await withSocket(bobSocket) { bobLog in
-                    try await bob.logIn(bobSocket, bobLog)
+            try await alice.loggedIn(info) { aliceSocket, aliceLog in
+                try await bob.loggedIn(info) { bobSocket, bobLog in
                     let (_, queued) = try await bob.receive(id: firstID, on: bobSocket, bobLog)
                     #expect(queued.message.conversation == "before the restart")
 

@@ -83,21 +83,9 @@ struct DurabilityTests {
             }
             let deliveries = receiver.received
             let missing = sentIDs.subtracting(Set(deliveries.compactMap(Self.messageID)))
-            // Known gap: a crash after a message's Signal state is saved and before its outbox
-            // row is written loses it; the redelivered copy cannot be decrypted again, and the
-            // restarted gateway logs it as "came again". Only such losses are a known issue.
-            let logs = ["gateway-1.log", "gateway-2.log"].compactMap {
-                try? String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8)
-            }.joined()
-            let explained = missing.filter { id in
-                logs.split(separator: "\n").contains { $0.contains("came again after it was decrypted") && $0.contains(id) }
-            }
             #expect(
-                missing.subtracting(explained).isEmpty,
+                missing.isEmpty,
                 "\(missing.count) messages never reached the webhook (\(deliveredBeforeCrash) before the crash)")
-            withKnownIssue("a crash between the Signal commit and the outbox insert loses that message", isIntermittent: true) {
-                #expect(explained.isEmpty, "lost in the decrypt-to-outbox window: \(explained.sorted())")
-            }
             var eventIDs: [String: Set<String>] = [:]
             for delivery in deliveries {
                 guard let id = Self.messageID(delivery) else { continue }

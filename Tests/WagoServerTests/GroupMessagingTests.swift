@@ -4,7 +4,9 @@ import Synchronization
 import Testing
 import WABinary
 import WAClient
+import WAMessaging
 import WAProto
+import WagoTestSupport
 @testable import WagoServer
 
 /// Group messages through the sandbox with sender keys: a gateway session and virtual phones
@@ -66,7 +68,8 @@ struct GroupMessagingTests {
             let biaClient = try await Self.client(named: "bia", in: world)
             _ = try await biaClient.send(Self.text("obrigada!"), to: group)
             try await world.waitUntil { messages(of: anaSession).contains { $0.text == "obrigada!" } }
-            let caioInbox = try await world.waitForMessages(of: caio, count: 3)
+            // Caio's phone already has the two first messages and Bia's welcome.
+            let caioInbox = try await world.waitForMessages(of: caio, count: 4)
             #expect((caioInbox.last?["Message"] as? [String: Any])?["conversation"] as? String == "obrigada!")
 
             // Caio's phone → both sessions.
@@ -82,6 +85,127 @@ struct GroupMessagingTests {
             #expect(atAna.info["IsFromMe"] as? Bool == false)
             await world.gateway.gateway.clients.stopAll()
         }
+    }
+
+    @Test(
+        "group changes reach the webhook as JoinedGroup and GroupInfo; a removed member gets no new message",
+        .timeLimit(.minutes(5)))
+    func groupChangesReachTheWebhook() async throws {
+        let receiver = try await WebhookReceiver()
+        try await LinkingWorld.run(allowPrivateURLs: true) { world in
+            let (ana, bia, caio, duda) = ("5511999990081", "5511999990082", "5511999990083", "5511999990084")
+            let user = { (phone: String) in "\(phone)@s.whatsapp.net" }
+            try await world.createAccounts([(ana, "Ana"), (bia, "Bia"), (caio, "Caio"), (duda, "Duda")])
+            try await world.deliveringWebhooks {
+                try await world.gateway.test(.router) { client async throws in
+                    try await world.linkSession(
+                        named: "ana", token: "tok-ana", to: ana, on: client, subscribe: ["All"], webhook: receiver.url)
+                }
+                // Bia creates a group with Ana's account in it: the session joined it.
+                let created = try await world.sandbox(
+                    .post, "/sandbox/groups", #"{"Creator":"\#(bia)","Participants":["\#(ana)","\#(caio)"],"Subject":"Equipe"}"#)
+                let group = try JID(parsing: try #require(created.object["JID"] as? String))
+                try await world.waitUntil { !receiver.events(ofType: "JoinedGroup").isEmpty }
+                let joined = try #require(receiver.events(ofType: "JoinedGroup").first?["event"] as? [String: Any])
+                let createdAt = try #require(joined["GroupCreated"] as? String)
+                let participants = [(bia, true), (ana, false), (caio, false)].map { phone, admin in
+                    #"{"JID":"\#(user(phone))","PhoneNumber":"\#(user(phone))","LID":"","IsAdmin":\#(admin),"IsSuperAdmin":\#(admin),"DisplayName":"","Error":0,"AddRequest":null}"#
+                }.joined(separator: ",")
+                let joinedJSON = try #require(receiver.jsonData.first { $0.contains(#""type":"JoinedGroup""#) })
+                #expect(
+                    joinedJSON
+                        == #"{"event":{"Reason":"","Type":"new","CreateKey":"","Sender":"\#(user(bia))","SenderPN":null,"Notify":"Bia","JID":"\#(group)","OwnerJID":"\#(user(bia))","OwnerPN":"","Name":"Equipe","NameSetAt":"\#(createdAt)","NameSetBy":"\#(user(bia))","NameSetByPN":"","Topic":"","TopicID":"","TopicSetAt":"0001-01-01T00:00:00Z","TopicSetBy":"","TopicSetByPN":"","TopicDeleted":false,"IsLocked":false,"IsAnnounce":false,"AnnounceVersionID":"","IsEphemeral":false,"DisappearingTimer":0,"IsIncognito":false,"IsParent":false,"DefaultMembershipApprovalMode":"","LinkedParentJID":"","IsDefaultSubGroup":false,"IsJoinApprovalRequired":false,"AddressingMode":"","GroupCreated":"\#(createdAt)","CreatorCountryCode":"","ParticipantVersionID":"","Participants":[\#(participants)],"ParticipantCount":0,"MemberAddMode":"","Suspended":false},"type":"JoinedGroup"}"#)
+                let seconds = try #require(ISO8601DateFormatter().date(from: createdAt)).timeIntervalSinceNow
+                #expect(abs(seconds) < 120)
+
+                let anaClient = try await Self.client(named: "ana", in: world)
+                _ = try await anaClient.send(Self.text("antes"), to: group)
+                for phone in [bia, caio] { _ = try await world.waitForMessages(of: phone, count: 1) }
+
+                // Bia adds Duda, removes Caio and renames the group: GroupInfo each, as whatsmeow reports them.
+                let changes = [
+                    ("/sandbox/groups/participants", #"{"Group":"\#(group)","Action":"add","Participants":["\#(duda)"]}"#),
+                    ("/sandbox/groups/participants", #"{"Group":"\#(group)","Action":"remove","Participants":["\#(caio)"]}"#),
+                    ("/sandbox/groups/subject", #"{"Group":"\#(group)","Subject":"Equipe SP"}"#),
+                ]
+                for (route, body) in changes {
+                    let changed = try await world.sandbox(.post, route, body)
+                    #expect(changed.status == .ok, "\(route): \(changed.object)")
+                }
+                try await world.waitUntil { receiver.events(ofType: "GroupInfo").count == 3 }
+                let infos = receiver.jsonData.filter { $0.contains(#""type":"GroupInfo""#) }
+                let events = receiver.events(ofType: "GroupInfo").compactMap { $0["event"] as? [String: Any] }
+                try #require(infos.count == 3 && events.count == 3)
+                /// A vector's jsonData with the group, Bia as the sender (by phone number: no SenderPN) and `event`'s values.
+                func expected(_ vector: String, _ event: [String: Any], _ replacements: [(String, String)]) throws -> String {
+                    var text = try eventVector(vector)
+                        .replacingOccurrences(of: "120363401234567890@g.us", with: group.description)
+                        .replacingOccurrences(of: "Bob Lima", with: "Bia")
+                        .replacingOccurrences(of: #""SenderPN":"5521912345678@s.whatsapp.net""#, with: #""SenderPN":null"#)
+                        .replacingOccurrences(of: "209876543210987@lid", with: user(bia))
+                    for (old, new) in replacements { text = text.replacingOccurrences(of: old, with: new) }
+                    return text.replacingOccurrences(of: #""Timestamp":"\#(Self.vectorTime(vector))""#, with: #""Timestamp":"\#(event["Timestamp"] as? String ?? "")""#)
+                }
+                let added = try expected(
+                    "groupinfo-participant-add", events[0],
+                    [
+                        ("1759990000123456", ""), ("1760002700123456", events[0]["ParticipantVersionID"] as? String ?? ""),
+                        ("201234567890123@lid", user(duda)),
+                    ])
+                #expect(infos[0] == added)
+                #expect((events[0]["ParticipantVersionID"] as? String)?.isEmpty == false)
+                #expect(events[1]["Leave"] as? [String] == [user(caio)])
+                #expect(events[1]["Join"] is NSNull)
+                #expect(events[1]["PrevParticipantVersionID"] as? String == events[0]["ParticipantVersionID"] as? String)
+                let renamedAt = events[2]["Timestamp"] as? String ?? ""
+                let renamed = try expected(
+                    "groupinfo-subject", events[2],
+                    [
+                        ("Equipe de Vendas SP", "Equipe SP"), (#""NameSetAt":"2025-10-09T09:39:20Z""#, #""NameSetAt":"\#(renamedAt)""#),
+                        (#""NameSetByPN":"5521912345678@s.whatsapp.net""#, #""NameSetByPN":"""#),
+                    ])
+                #expect(infos[2] == renamed)
+
+                // Ana's next message reaches Bia's and Duda's phones, not Caio's.
+                _ = try await anaClient.send(Self.text("depois"), to: group)
+                let biaInbox = try await world.waitForMessages(of: bia, count: 2)
+                let dudaInbox = try await world.waitForMessages(of: duda, count: 1)
+                for inbox in [biaInbox.suffix(1), dudaInbox[...]] {
+                    #expect(inbox.map { ($0["Message"] as? [String: Any])?["conversation"] as? String } == ["depois"])
+                }
+                let caioInbox = try await world.waitForMessages(of: caio, count: 1)
+                #expect(caioInbox.count == 1, "Caio was removed before it was sent")
+            }
+            await world.gateway.gateway.clients.stopAll()
+        }
+        await receiver.stop()
+    }
+
+    @Test("the vectors' w:gp2 stanzas read as whatsmeow reports them", arguments: ["groupinfo-participant-add", "groupinfo-subject"])
+    func groupNotificationVectors(id: String) throws {
+        let cases = try #require(try SharedData.json("vectors/events.json")["cases"] as? [[String: Any]])
+        let vector = try #require(cases.first { $0["id"] as? String == id })
+        let stanza = try #require((vector["input"] as? [String: Any])?["stanza"])
+        let node = try Node(json: try JSONSerialization.data(withJSONObject: Self.plainNodeJSON(stanza)))
+        let notification = try #require(try GroupNotification(node))
+        let payload = try #require(try SessionEvent.payload(.groupChange(notification)))
+        #expect(String(decoding: payload.json, as: UTF8.self) == vector["json_data"] as? String)
+        // The sandbox writes what it reads.
+        #expect(try GroupNotification(notification.node) == notification)
+    }
+
+    /// A vector's node JSON without its `attr_types` and `jids` annotations: the form `Node(json:)` reads.
+    static func plainNodeJSON(_ object: Any) -> Any {
+        guard var node = object as? [String: Any] else { return object }
+        node["attr_types"] = nil
+        node["jids"] = nil
+        if let children = node["content"] as? [Any] { node["content"] = children.map(plainNodeJSON) }
+        return node
+    }
+
+    /// The time an events.json vector's event happened, as posted.
+    static func vectorTime(_ vector: String) -> String {
+        vector == "groupinfo-subject" ? "2025-10-09T09:39:20Z" : "2025-10-09T09:38:20Z"
     }
 
     /// The running client of the session named `name`.

@@ -117,12 +117,12 @@ struct PluginHostTests {
     }
 
     @Test("events reach subscribed plugins, which can emit their own")
-    func events() throws {
+    func events() async throws {
         let test = try TestGateway(plugins: [FixturePlugins.path("good")])
         let seen = Mutex<[String]>([])
         test.gateway.events.subscribe("FixtureSeen") { session, _, json in seen.withLock { $0.append("\(session) \(json)") } }
-        test.gateway.events.emit(session: "s1", type: "Message", json: #"{"Info":{}}"#)
-        test.gateway.events.emit(session: "s1", type: "Presence", json: "{}")
+        try await test.gateway.events.emit(session: "s1", type: "Message", json: #"{"Info":{}}"#)
+        try await test.gateway.events.emit(session: "s1", type: "Presence", json: "{}")
         #expect(seen.withLock { $0 } == [#"s1 {"Info":{}}"#])
     }
 
@@ -184,10 +184,13 @@ struct PluginHostTests {
     }
 
     static func services() throws -> PluginServices {
-        let directory = TestGateway.temporaryDirectory()
-        let secrets = SecretBox(masterKey: .init(size: .bits256))
-        let database = try WagoDatabase(dataDirectory: directory, secrets: secrets)
-        let sessions = try SessionRegistry(store: SessionStore(database: database), secrets: secrets)
+        try services(
+            on: WagoDatabase(
+                dataDirectory: TestGateway.temporaryDirectory(), secrets: SecretBox(masterKey: .init(size: .bits256))))
+    }
+
+    static func services(on database: WagoDatabase) throws -> PluginServices {
+        let sessions = try SessionRegistry(store: SessionStore(database: database), secrets: database.secrets)
         let events = EventBus()
         let clients = SessionClients(
             database: database, sessions: sessions, events: events,

@@ -103,6 +103,82 @@ struct PresenceTests {
         }
     }
 
+    @Test("chat states in a group go both ways; a session that disconnects goes unavailable", .timeLimit(.minutes(5)))
+    func groupChatStatesAndDisconnects() async throws {
+        try await LinkingWorld.run { world in
+            let (eli, fabi, gabi) = ("5511999990091", "5511999990092", "5511999990093")
+            try await world.createAccounts([(eli, "Eli"), (fabi, "Fabi"), (gabi, "Gabi")])
+            let events = Mutex<[(session: String, type: String, json: String)]>([])
+            for type in ["Presence", "ChatPresence"] {
+                world.gateway.gateway.events.subscribe(type) { session, _, json in
+                    events.withLock { $0.append((session, type, json)) }
+                }
+            }
+            /// The events of `type` that `session` got, parsed.
+            func seen(_ type: String, by session: String) -> [[String: Any]] {
+                events.withLock { $0.filter { $0.session == session && $0.type == type } }.compactMap {
+                    (try? JSONSerialization.jsonObject(with: Data($0.json.utf8))) as? [String: Any]
+                }
+            }
+            try await world.gateway.test(.router) { client async throws in
+                try await world.linkSession(named: "eli", token: "tok-eli", to: eli, on: client)
+                try await world.linkSession(named: "fabi", token: "tok-fabi", to: fabi, on: client)
+            }
+            let sessions = world.gateway.gateway.sessions.all
+            let eliSession = try #require(sessions.first { $0.name == "eli" })
+            let fabiSession = try #require(sessions.first { $0.name == "fabi" })
+            let eliClient = try #require(await world.gateway.gateway.clients.client(of: eliSession))
+            let fabiClient = try #require(await world.gateway.gateway.clients.client(of: fabiSession))
+            let created = try await world.sandbox(
+                .post, "/sandbox/groups", #"{"Creator":"\#(gabi)","Participants":["\#(eli)","\#(fabi)"],"Subject":"Trio"}"#)
+            let group = try #require(created.object["JID"] as? String)
+
+            // Gabi's phone types in the group: both sessions see it, as a group's chat presence.
+            let typed = try await world.sandbox(
+                .post, "/sandbox/chatpresence", #"{"From":"\#(gabi)","To":"\#(group)","State":"composing"}"#)
+            #expect(typed.status == .ok, "\(typed.object)")
+            try await world.waitUntil { [eliSession, fabiSession].allSatisfy { !seen("ChatPresence", by: $0.id).isEmpty } }
+            for session in [eliSession, fabiSession] {
+                let state = try #require(seen("ChatPresence", by: session.id).first)
+                #expect(state["Chat"] as? String == group)
+                #expect(state["Sender"] as? String == "\(gabi)@s.whatsapp.net")
+                #expect(state["IsGroup"] as? Bool == true)
+                #expect(state["State"] as? String == "composing")
+            }
+            // Eli's session pauses in the group: Fabi's session and Gabi's phone see it, Eli's own does not.
+            try await eliClient.sendNode(
+                Node(tag: "chatstate", attributes: ["to": .jid(try JID(parsing: group))], content: .nodes([Node(tag: "paused")])))
+            try await world.waitUntil { seen("ChatPresence", by: fabiSession.id).count == 2 }
+            let paused = try #require(seen("ChatPresence", by: fabiSession.id).last)
+            #expect(paused["Sender"] as? String == "\(eli)@s.whatsapp.net")
+            #expect(paused["State"] as? String == "paused")
+            var atGabi: [[String: Any]] = []
+            try await world.waitUntil {
+                atGabi = try await world.sandbox(.get, "/sandbox/presences?Phone=\(gabi)", nil).object["Presences"]
+                    as? [[String: Any]] ?? []
+                return !atGabi.isEmpty
+            }
+            #expect(atGabi.first?["From"] as? String == group)
+            #expect(atGabi.first?["Participant"] as? String == "\(eli)@s.whatsapp.net")
+            #expect(seen("ChatPresence", by: eliSession.id).count == 1)
+
+            // Eli goes online and Fabi subscribes; then Eli's session disconnects without a word.
+            try await eliClient.sendPresence(available: true, name: "Eli")
+            try await world.waitUntil { await world.sandboxServer.presence.isAvailable(phone: eli) }
+            try await fabiClient.subscribePresence(to: JID(user: eli, server: JID.userServer))
+            try await world.waitUntil { seen("Presence", by: fabiSession.id).count == 1 }
+            #expect(await world.gateway.gateway.clients.stop(eliSession))
+            try await world.waitUntil { seen("Presence", by: fabiSession.id).count == 2 }
+            let offline = try #require(seen("Presence", by: fabiSession.id).last)
+            #expect(offline["From"] as? String == "\(eli)@s.whatsapp.net")
+            #expect(offline["Unavailable"] as? Bool == true)
+            let lastSeen = try #require((offline["LastSeen"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) })
+            #expect(abs(lastSeen.timeIntervalSinceNow) < 120)
+            #expect(await world.sandboxServer.presence.isAvailable(phone: eli) == false)
+            await world.gateway.gateway.clients.stopAll()
+        }
+    }
+
     @Test("the messaging plugin's chat presence reaches the contact's phone", .timeLimit(.minutes(10)))
     func pluginChatPresenceReachesThePhone() async throws {
         try await LinkingWorld.run(plugins: [try MessagingTests.messagingPluginPath()]) { world in

@@ -68,14 +68,14 @@ struct StorageSecurityTests {
         for id in ["a", "b"] {
             try sessions.insert(SessionRecord(id: id, name: id, token: "token-\(id)", os: "WaGo"))
             let record = DeviceRecord(noisePrivateKey: Array(repeating: 1, count: 32), advSecret: [2], signedPreKeyID: 1)
-            try devices.save(record, session: id)
+            try await devices.save(record, session: id)
             try await SignalStore(database: database, device: id).saveLocalIdentity(.generate(), registrationID: 7)
         }
-        #expect(try devices.device(session: "a")?.signedPreKeyID == 1)
+        #expect(try await devices.device(session: "a")?.signedPreKeyID == 1)
         try sessions.delete(id: "a")
-        #expect(try devices.device(session: "a") == nil)
+        #expect(try await devices.device(session: "a") == nil)
         await #expect(throws: StoreError.self) { try await SignalStore(database: database, device: "a").localIdentity() }
-        #expect(try devices.device(session: "b") != nil, "the other session keeps its device")
+        #expect(try await devices.device(session: "b") != nil, "the other session keeps its device")
         #expect(try await SignalStore(database: database, device: "b").localRegistrationID() == 7)
     }
 

@@ -12,19 +12,19 @@ struct WebhookOutboxSealingTests {
     static let payload = #"{"event":{"Message":{"conversation":"\#(distinctive)"}},"type":"Message"}"#
 
     @Test("a payload is stored sealed, opens with its key on its own row, and nowhere else")
-    func sealedAtRest() throws {
+    func sealedAtRest() async throws {
         let directory = TestGateway.temporaryDirectory()
         let secrets = SecretBox(masterKey: SymmetricKey(size: .bits256))
         let database = try WagoDatabase(dataDirectory: directory, secrets: secrets)
         try SessionStore(database: database).insert(SessionRecord(id: "s", name: "s", token: "token-s", os: "WaGo"))
         let outbox = WebhookOutbox(database: database)
-        let first = try outbox.enqueue(session: "s", type: "Message", payload: Self.payload)
-        let second = try outbox.enqueue(session: "s", type: "Message", payload: #"{"other":true}"#)
-        #expect(try outbox.payload(id: first) == Self.payload)
+        let first = try await outbox.enqueue(session: "s", type: "Message", payload: Self.payload)
+        let second = try await outbox.enqueue(session: "s", type: "Message", payload: #"{"other":true}"#)
+        #expect(try await outbox.payload(id: first) == Self.payload)
         try Self.checkpoint(database)
         #expect(try Self.filesHolding(Self.distinctive, in: directory).isEmpty)
 
-        try database.pool.write { db in
+        try await database.pool.write { db in
             try db.execute(
                 sql: """
                     UPDATE webhookOutbox SET sealedPayload = (SELECT sealedPayload FROM webhookOutbox WHERE id = ?)
@@ -32,22 +32,22 @@ struct WebhookOutboxSealingTests {
                     """,
                 arguments: [first, second])
         }
-        #expect(throws: StoreError.self, "a sealed payload copied onto another row does not open") {
-            try outbox.payload(id: second)
+        await #expect(throws: StoreError.self, "a sealed payload copied onto another row does not open") {
+            try await outbox.payload(id: second)
         }
         let otherKey = try WagoDatabase(
             dataDirectory: directory, secrets: SecretBox(masterKey: SymmetricKey(size: .bits256)))
-        #expect(throws: StoreError.self) { try WebhookOutbox(database: otherKey).payload(id: first) }
+        await #expect(throws: StoreError.self) { try await WebhookOutbox(database: otherKey).payload(id: first) }
     }
 
     @Test("migration 006 seals the payloads queued before it, keeping their order, and leaves no clear text")
-    func migrationSealsOldRows() throws {
+    func migrationSealsOldRows() async throws {
         let directory = TestGateway.temporaryDirectory()
         let secrets = SecretBox(masterKey: SymmetricKey(size: .bits256))
         let old = try DatabasePool(path: directory.appendingPathComponent("wago.sqlite").path)
         try WagoDatabase.migrator(secrets: secrets).migrate(old, upTo: "005_webhook_outbox")
         let payloads = [Self.payload, #"{"second":1}"#, #"{"third":2}"#]
-        try old.write { db in
+        try await old.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO session (id, name, tokenIndex, sealedToken, os, createdAt)
@@ -70,10 +70,10 @@ struct WebhookOutboxSealingTests {
         let database = try WagoDatabase(dataDirectory: directory, secrets: secrets)
         let outbox = WebhookOutbox(database: database)
         for (number, payload) in payloads.enumerated() {
-            #expect(try outbox.payload(id: "row-\(number)") == payload)
+            #expect(try await outbox.payload(id: "row-\(number)") == payload)
         }
-        #expect(try outbox.heads().map(\.id) == ["row-0"], "the oldest row is still the session's head")
-        let columns = try database.pool.read { db in try db.columns(in: "webhookOutbox").map(\.name) }
+        #expect(try await outbox.heads().map(\.id) == ["row-0"], "the oldest row is still the session's head")
+        let columns = try await database.pool.read { db in try db.columns(in: "webhookOutbox").map(\.name) }
         #expect(!columns.contains("payload") && columns.contains("sealedPayload"))
         try Self.checkpoint(database)
         #expect(try Self.filesHolding(Self.distinctive, in: directory).isEmpty)

@@ -23,7 +23,7 @@ import WagoTestSupport
         // Most are wrapped by the bus; some carry extras (state, decryptVote) in their payload.
         try #require(cases.filter { $0.payload == nil }.count >= 5 && cases.contains { $0.payload != nil })
         for vector in cases {
-            gateway.events.emit(session: session.id, type: vector.type, json: vector.event, payload: vector.payload)
+            try await gateway.events.emit(session: session.id, type: vector.type, json: vector.event, payload: vector.payload)
         }
 
         try await Self.deliver(on: gateway) { receiver.received.count == cases.count }
@@ -55,7 +55,7 @@ import WagoTestSupport
         #expect(settings["Format"] == "json")
         #expect(settings["webhook"] == receiver.url)
         let vector = try #require(Self.postedVectors().first { $0.type == "Message" && $0.payload == nil })
-        gateway.events.emit(session: session.id, type: "Message", json: vector.event)
+        try await gateway.events.emit(session: session.id, type: "Message", json: vector.event)
 
         try await Self.deliver(on: gateway) { receiver.received.count == 1 }
 
@@ -94,13 +94,13 @@ import WagoTestSupport
         let nothing = try await Self.session(on: gateway, subscribe: [], webhook: receiver.url)
         let noURL = try await Self.session(on: gateway, subscribe: ["All"], webhook: nil)
         for session in [receipts, nothing, noURL] {
-            gateway.events.emit(session: session.id, type: "Message", json: "{}")
-            gateway.events.emit(session: session.id, type: "ReadReceipt", json: #"{"n":1}"#)
+            try await gateway.events.emit(session: session.id, type: "Message", json: "{}")
+            try await gateway.events.emit(session: session.id, type: "ReadReceipt", json: #"{"n":1}"#)
         }
-        // Enqueueing is synchronous: the outbox already holds everything that will be sent.
-        #expect(try gateway.webhooks.outbox.counts() == [.pending: 1, .dead: 0])
+        // Enqueueing is awaited: the outbox already holds everything that will be sent.
+        #expect(try await gateway.webhooks.outbox.counts() == [.pending: 1, .dead: 0])
 
-        try await Self.deliver(on: gateway) { try gateway.webhooks.outbox.counts() == [.pending: 0, .dead: 0] }
+        try await Self.deliver(on: gateway) { try await gateway.webhooks.outbox.counts() == [.pending: 0, .dead: 0] }
         #expect(receiver.received.map { $0.header("X-Wago-Event-Type") } == ["ReadReceipt"])
         await receiver.stop()
     }
@@ -108,8 +108,8 @@ import WagoTestSupport
     @Test func invalidEventJSONIsNotQueued() async throws {
         let gateway = try Self.gateway()
         let session = try await Self.session(on: gateway, subscribe: ["All"], webhook: "http://127.0.0.1:9/hook")
-        gateway.events.emit(session: session.id, type: "Message", json: #"{"unterminated"#)
-        #expect(try gateway.webhooks.outbox.counts()[.pending] == 0)
+        try await gateway.events.emit(session: session.id, type: "Message", json: #"{"unterminated"#)
+        #expect(try await gateway.webhooks.outbox.counts()[.pending] == 0)
     }
 
     @Test func retriesUntilTheReceiverComesBackInOrder() async throws {
@@ -118,21 +118,58 @@ import WagoTestSupport
         await first.stop()
         let gateway = try Self.gateway(delivery: Self.fastRetries)
         let session = try await Self.session(on: gateway, subscribe: ["All"], webhook: first.url)
-        for n in 1...3 { gateway.events.emit(session: session.id, type: "Message", json: #"{"n":\#(n)}"#) }
+        for n in 1...3 { try await gateway.events.emit(session: session.id, type: "Message", json: #"{"n":\#(n)}"#) }
 
         let dispatching = Task { await gateway.webhooks.run() }
         defer { dispatching.cancel() }
         try await Self.eventually {
-            let head = try gateway.webhooks.outbox.heads().first
+            let head = try await gateway.webhooks.outbox.heads().first
             return (head?.attempts ?? 0) >= 3 && head?.lastError.isEmpty == false
         }
         // Only the session's oldest event is tried while the receiver is down.
-        #expect(try gateway.webhooks.outbox.heads().count == 1)
+        #expect(try await gateway.webhooks.outbox.heads().count == 1)
 
         let receiver = try await WebhookReceiver(port: port)
-        try await Self.eventually { try gateway.webhooks.outbox.counts() == [.pending: 0, .dead: 0] }
+        try await Self.eventually { try await gateway.webhooks.outbox.counts() == [.pending: 0, .dead: 0] }
         let bodies = try receiver.received.map { try #require(Self.formFields($0.body)?.first?.1) }
         #expect(bodies == (1...3).map { #"{"event":{"n":\#($0)},"type":"Message"}"# })
+        await receiver.stop()
+    }
+
+    /// The receiver is down for a whole minute while events keep coming; once it is back every
+    /// event arrives, in order, once per event id. The default schedule (1 s doubling up to ten
+    /// minutes, 12 attempts) would leave the head waiting up to about two minutes after the
+    /// return; this session caps the backoff at 5 s, which takes more attempts than 12 to
+    /// span the outage, so the cap comes with a higher `maxAttempts`.
+    @Test(.timeLimit(.minutes(3))) func receiverDownForAMinuteGetsEveryEventOnceInOrder() async throws {
+        let down = try await WebhookReceiver()
+        let port = down.port
+        await down.stop()
+        let gateway = try Self.gateway(
+            delivery: WebhookDeliverySettings(maxAttempts: 100, initialBackoff: .milliseconds(500), maxBackoff: .seconds(5)))
+        let session = try await Self.session(on: gateway, subscribe: ["All"], webhook: down.url)
+        let dispatching = Task { await gateway.webhooks.run() }
+        defer { dispatching.cancel() }
+
+        let outage = ContinuousClock.now
+        var emitted = 0
+        while ContinuousClock.now - outage < .seconds(61) {
+            emitted += 1
+            try await gateway.events.emit(session: session.id, type: "Message", json: #"{"n":\#(emitted)}"#)
+            try await Task.sleep(for: .seconds(2))
+        }
+        let head = try #require(try await gateway.webhooks.outbox.heads().first)
+        #expect(head.attempts >= 8, "the head was tried throughout the outage")
+        #expect(try await gateway.webhooks.outbox.counts() == [.pending: emitted, .dead: 0])
+
+        let receiver = try await WebhookReceiver(port: port)
+        let back = ContinuousClock.now
+        try await Self.eventually { try await gateway.webhooks.outbox.counts() == [.pending: 0, .dead: 0] }
+        #expect(ContinuousClock.now - back < .seconds(15), "delivered within a few capped backoffs of the return")
+        let bodies = receiver.received.compactMap { Self.formFields($0.body)?.first?.1 }
+        #expect(bodies == (1...emitted).map { #"{"event":{"n":\#($0)},"type":"Message"}"# })
+        let ids = receiver.received.compactMap { $0.header("X-Wago-Event-Id") }
+        #expect(ids.count == emitted && Set(ids).count == emitted)
         await receiver.stop()
     }
 
@@ -141,17 +178,17 @@ import WagoTestSupport
         await down.stop()
         let before = try Self.gateway(delivery: Self.fastRetries)
         let session = try await Self.session(on: before, subscribe: ["All"], webhook: down.url)
-        for n in 1...3 { before.events.emit(session: session.id, type: "Message", json: #"{"n":\#(n)}"#) }
+        for n in 1...3 { try await before.events.emit(session: session.id, type: "Message", json: #"{"n":\#(n)}"#) }
         let dispatching = Task { await before.webhooks.run() }
-        try await Self.eventually { try before.webhooks.outbox.heads().first?.attempts ?? 0 >= 2 }
+        try await Self.eventually { try await before.webhooks.outbox.heads().first?.attempts ?? 0 >= 2 }
         dispatching.cancel()
         await dispatching.value
 
         let receiver = try await WebhookReceiver(port: down.port)
         let after = try Self.gateway(delivery: Self.fastRetries, dataDirectory: before.settings.dataDirectory)
-        #expect(try after.webhooks.outbox.counts()[.pending] == 3)
-        #expect(try after.webhooks.outbox.heads().first?.attempts ?? 0 >= 2, "attempts survive the restart")
-        try await Self.deliver(on: after) { try after.webhooks.outbox.counts()[.pending] == 0 }
+        #expect(try await after.webhooks.outbox.counts()[.pending] == 3)
+        #expect(try await after.webhooks.outbox.heads().first?.attempts ?? 0 >= 2, "attempts survive the restart")
+        try await Self.deliver(on: after) { try await after.webhooks.outbox.counts()[.pending] == 0 }
 
         let ids = receiver.received.compactMap { $0.header("X-Wago-Event-Id") }
         #expect(ids.count == 3)
@@ -167,11 +204,11 @@ import WagoTestSupport
         delivery.maxAttempts = 3
         let gateway = try Self.gateway(delivery: delivery)
         let session = try await Self.session(on: gateway, subscribe: ["All"], webhook: receiver.url)
-        gateway.events.emit(session: session.id, type: "ReadReceipt", json: "{}")
+        try await gateway.events.emit(session: session.id, type: "ReadReceipt", json: "{}")
 
         let dispatching = Task { await gateway.webhooks.run() }
         defer { dispatching.cancel() }
-        try await Self.eventually { try gateway.webhooks.outbox.counts()[.dead] == 1 }
+        try await Self.eventually { try await gateway.webhooks.outbox.counts()[.dead] == 1 }
         #expect(receiver.received.count == 3)
         let id = try #require(receiver.received.first?.header("X-Wago-Event-Id"))
 
@@ -198,7 +235,7 @@ import WagoTestSupport
         try await Self.eventually { receiver.received.count == 4 }
         #expect(receiver.received.last?.header("X-Wago-Event-Id") == id)
         #expect(receiver.received.last?.status == 200)
-        try await Self.eventually { try gateway.webhooks.outbox.counts() == [.pending: 0, .dead: 0] }
+        try await Self.eventually { try await gateway.webhooks.outbox.counts() == [.pending: 0, .dead: 0] }
         await receiver.stop()
     }
 
@@ -206,11 +243,11 @@ import WagoTestSupport
         let receiver = try await WebhookReceiver(status: 410)
         let gateway = try Self.gateway(delivery: Self.fastRetries)
         let session = try await Self.session(on: gateway, subscribe: ["All"], webhook: receiver.url)
-        gateway.events.emit(session: session.id, type: "Message", json: "{}")
+        try await gateway.events.emit(session: session.id, type: "Message", json: "{}")
 
-        try await Self.deliver(on: gateway) { try gateway.webhooks.outbox.counts()[.dead] == 1 }
+        try await Self.deliver(on: gateway) { try await gateway.webhooks.outbox.counts()[.dead] == 1 }
         #expect(receiver.received.count == 1)
-        let dead = try gateway.webhooks.outbox.dead(limit: 10)
+        let dead = try await gateway.webhooks.outbox.dead(limit: 10)
         #expect(dead.map(\.attempts) == [1])
         #expect(dead.map(\.lastError) == ["HTTP 410"])
         await receiver.stop()
@@ -223,11 +260,11 @@ import WagoTestSupport
         let permissive = try Self.gateway(dataDirectory: directory)
         let session = try await Self.session(on: permissive, subscribe: ["All"], webhook: receiver.url)
         let strict = try Self.gateway(dataDirectory: directory, allowPrivateURLs: false)
-        strict.events.emit(session: session.id, type: "Message", json: "{}")
+        try await strict.events.emit(session: session.id, type: "Message", json: "{}")
 
-        try await Self.deliver(on: strict) { try strict.webhooks.outbox.counts()[.dead] == 1 }
+        try await Self.deliver(on: strict) { try await strict.webhooks.outbox.counts()[.dead] == 1 }
         #expect(receiver.received.isEmpty)
-        let reason = try #require(try strict.webhooks.outbox.dead(limit: 1).first?.lastError)
+        let reason = try #require(try await strict.webhooks.outbox.dead(limit: 1).first?.lastError)
         #expect(reason.contains("loopback"))
         await receiver.stop()
     }
@@ -302,7 +339,7 @@ import WagoTestSupport
     }
 
     /// Runs the gateway's dispatcher until `done`.
-    static func deliver(on gateway: Gateway, until done: @escaping @Sendable () throws -> Bool) async throws {
+    static func deliver(on gateway: Gateway, until done: @escaping @Sendable () async throws -> Bool) async throws {
         let dispatching = Task { await gateway.webhooks.run() }
         defer { dispatching.cancel() }
         try await eventually(done)
@@ -310,9 +347,9 @@ import WagoTestSupport
 
     /// Polls `condition` for up to thirty seconds (the full suite runs in parallel on small
     /// machines) and fails the test if it never holds.
-    static func eventually(_ condition: @escaping @Sendable () throws -> Bool) async throws {
+    static func eventually(_ condition: @escaping @Sendable () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
-        while try !condition() {
+        while try await !condition() {
             try #require(ContinuousClock.now < deadline, "the condition did not hold within thirty seconds")
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -27,7 +27,8 @@ struct BenchmarkWorld: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wago-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         var logger = Logger(label: "wago.bench")
-        logger.logLevel = .error
+        // WAGO_BENCH_LOG=warning (or info, debug) shows what the gateway and the sandbox log.
+        logger.logLevel = ProcessInfo.processInfo.environment["WAGO_BENCH_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         let sandbox = try SandboxServer(
             configuration: SandboxConfiguration(
                 host: "127.0.0.1", port: 0, dataDirectory: directory.appendingPathComponent("sandbox"),

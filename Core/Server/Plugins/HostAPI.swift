@@ -105,7 +105,10 @@ enum HostAPI {
         api.emit_event = { host, session, type, json in
             guard let plugin = PluginContext.from(host) else { return wago_status(WAGO_ERR_INVALID_ARGUMENT) }
             guard !type.string.isEmpty else { return wago_status(WAGO_ERR_INVALID_ARGUMENT) }
-            plugin.services.events.emit(session: session.string, type: type.string, json: json.string)
+            plugin.services.events.emitFromPlugin(session: session.string, type: type.string, json: json.string) { error in
+                plugin.services.logger.error(
+                    "could not queue a plugin's event", metadata: ["plugin": .string(plugin.plugin), "error": "\(error)"])
+            }
             return wago_status(WAGO_OK)
         }
 

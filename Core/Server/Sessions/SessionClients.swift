@@ -4,6 +4,7 @@ import WABinary
 import WAClient
 import WAEvents
 import WAMedia
+import WAMessaging
 import WagoStore
 
 /// The WhatsApp client of each session that was connected: at most one per session. Turns the
@@ -42,7 +43,7 @@ actor SessionClients {
         configuration.osName = session.os
         let client = try await WhatsAppClient(
             session: session.id, database: database, configuration: configuration, logger: logger
-        ) { [weak self] event in await self?.forward(event, of: session) }
+        ) { [weak self] event in try await self?.forward(event, of: session) }
         clients[session.id] = client
         try await client.start()
         return (client, false)
@@ -104,7 +105,12 @@ actor SessionClients {
 
     /// Emits one client event on the bus. The bus stores the webhook outbox row before
     /// `emit` returns, so when this returns the client may acknowledge the event's message.
-    private func forward(_ event: ClientEvent, of session: SessionRecord) {
+    /// A message's event id derives from the message, so the copy the server delivers again
+    /// after a crash is the same event (the client decrypts it again: its Signal state is
+    /// committed only after this returned).
+    /// - Throws: when the outbox could not store the event: the client then neither commits
+    ///   nor acks the message, and the server delivers it again.
+    private func forward(_ event: ClientEvent, of session: SessionRecord) async throws {
         switch event {
         case .pairSuccess(let jid, _, _, _):
             record(jid: jid.description, of: session)
@@ -113,15 +119,26 @@ actor SessionClients {
         default:
             break
         }
+        let shaped: WebhookPayload?
         do {
-            if let payload = try SessionEvent.payload(event) {
-                events.emit(
-                    session: session.id, type: payload.type, json: String(decoding: payload.eventJSON, as: UTF8.self),
-                    payload: String(decoding: payload.json, as: UTF8.self))
-            }
+            shaped = try SessionEvent.payload(event)
         } catch {
             logger.error("could not shape an event", metadata: ["session": "\(session.id)", "error": "\(error)"])
+            return
         }
+        guard let payload = shaped else { return }
+        try await events.emit(
+            session: session.id, type: payload.type, json: String(decoding: payload.eventJSON, as: UTF8.self),
+            payload: String(decoding: payload.json, as: UTF8.self),
+            eventID: Self.eventID(of: event, type: payload.type, session: session))
+    }
+
+    /// The stable id of a message's event; nil (a random one) for every other event.
+    private static func eventID(of event: ClientEvent, type: String, session: SessionRecord) -> String? {
+        guard case .message(let received) = event else { return nil }
+        return WebhookEventID.message(
+            session: session.id, chat: received.chat.description, sender: received.sender.description,
+            messageID: received.id, type: type)
     }
 
     private func record(jid: String, of session: SessionRecord) {

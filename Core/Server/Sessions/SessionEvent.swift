@@ -54,6 +54,8 @@ enum SessionEvent {
             return .chatPresence(event)
         case .historySync(let update):
             return .historySync(HistorySync(data: update.data, notification: update.notification))
+        case .groupChange(let notification):
+            return try groupEvent(notification)
         case .qrTimeout, .pairError, .disconnected, .stanza:
             return nil
         }
@@ -65,6 +67,9 @@ enum SessionEvent {
         info.source.sender = message.sender
         info.source.isFromMe = message.isFromMe
         info.source.isGroup = message.chat.server == JID.groupServer
+        info.source.addressingMode = message.addressing.mode
+        info.source.senderAlt = message.addressing.senderAlt ?? .goZero
+        info.source.recipientAlt = message.addressing.recipientAlt ?? .goZero
         info.id = message.id
         info.type = message.type
         info.edit = message.edit

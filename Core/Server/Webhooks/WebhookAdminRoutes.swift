@@ -13,8 +13,8 @@ struct WebhookAdminRoutes {
 
     func register(on routes: inout CoreRouteTable) {
         routes.add(.get, "/server/webhooks", auth: .admin) { _, _, _ in
-            let counts = try Self.storage { try outbox.counts() }
-            let dead = try Self.storage { try outbox.dead(limit: deadListLimit) }
+            let counts = try await Self.storage { try await outbox.counts() }
+            let dead = try await Self.storage { try await outbox.dead(limit: deadListLimit) }
             return try Envelope.success(
                 OutboxReport(
                     Counts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
@@ -23,15 +23,15 @@ struct WebhookAdminRoutes {
         routes.add(.post, "/server/webhooks/retry", auth: .admin) { request, context, _ in
             let body = try await JSONBody.read(request, context: context, limit: bodyLimit)
             let ids = try body.stringList("Ids")
-            let requeued = try Self.storage { try outbox.requeue(ids: ids) }
+            let requeued = try await Self.storage { try await outbox.requeue(ids: ids) }
             dispatcher.wake()
             return try Envelope.success(["Requeued": requeued])
         }
     }
 
-    private static func storage<T>(_ read: () throws -> T) throws -> T {
+    private static func storage<T>(_ read: () async throws -> T) async throws -> T {
         do {
-            return try read()
+            return try await read()
         } catch {
             throw APIError.internalError("webhook outbox: \(error)")
         }

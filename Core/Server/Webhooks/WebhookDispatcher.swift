@@ -3,8 +3,8 @@ import Logging
 import Synchronization
 import WagoStore
 
-/// Webhook delivery: queues each session event its session subscribed to in the outbox (on
-/// the emitting thread, one INSERT, never waiting on HTTP) and, in `run`, posts the due rows.
+/// Webhook delivery: queues each session event its session subscribed to in the outbox (one
+/// INSERT awaited by the emitter, never waiting on HTTP) and, in `run`, posts the due rows.
 /// Up to `maxInFlight` requests run at once, one per session, so a session's events arrive in
 /// order. Failures are retried with exponential backoff and full jitter, then dead-lettered.
 /// Rows leave the outbox only once a receiver accepted them, so a restart loses nothing; an
@@ -37,8 +37,11 @@ final class WebhookDispatcher: Sendable {
 
     /// The event bus handler: queues `payload` (the body WaGo posts, `{"event":…,"type":…}`
     /// and extras) when the session has a webhook and subscribed to `type`. Like wuzapi, an
-    /// empty `Subscribe` list sends nothing; "All" sends every type.
-    func accept(session id: String, type: String, payload: String) {
+    /// empty `Subscribe` list sends nothing; "All" sends every type. `eventID` names the
+    /// delivery (nil: a random id); an event accepted twice under one id is queued once.
+    /// - Throws: the store's error when the row could not be written: the event is not queued,
+    ///   so whoever reported it must not consider it delivered (the client does not ack it).
+    func accept(session id: String, type: String, payload: String, eventID: String? = nil) async throws {
         guard let session = sessions.session(id: id), !session.webhookURL.isEmpty,
             session.subscribe.contains(type) || session.subscribe.contains("All")
         else { return }
@@ -50,11 +53,12 @@ final class WebhookDispatcher: Sendable {
             return
         }
         do {
-            try outbox.enqueue(session: id, type: type, payload: payload)
-            wake()
+            try await outbox.enqueue(session: id, type: type, payload: payload, id: eventID)
         } catch {
             logger.error("could not queue a webhook delivery", metadata: ["session": "\(id)", "error": "\(error)"])
+            throw error
         }
+        wake()
     }
 
     /// Makes `run` look at the outbox again (after a requeue, say).
@@ -70,7 +74,7 @@ final class WebhookDispatcher: Sendable {
         var wakeUps = signals.makeAsyncIterator()
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
-                let nextDue = startDueDeliveries(in: &group)
+                let nextDue = await startDueDeliveries(in: &group)
                 let timer = Task {
                     try await Task.sleep(for: .seconds(max(nextDue.timeIntervalSinceNow, 0)))
                     continuation.yield()
@@ -83,7 +87,7 @@ final class WebhookDispatcher: Sendable {
 
     /// Starts the due head of each idle session, within `maxInFlight`, and returns when the
     /// next head falls due (at most a minute away, so a missed wake-up costs little).
-    private func startDueDeliveries(in group: inout DiscardingTaskGroup) -> Date {
+    private func startDueDeliveries(in group: inout DiscardingTaskGroup) async -> Date {
         let now = Date()
         var nextDue = now.addingTimeInterval(60)
         // Taken before reading: a session whose attempt ends after the read shows a stale
@@ -91,7 +95,7 @@ final class WebhookDispatcher: Sendable {
         let busyBefore = busy.withLock { $0 }
         let heads: [WebhookDelivery]
         do {
-            heads = try outbox.heads()
+            heads = try await outbox.heads()
         } catch {
             logger.error("cannot read the webhook outbox", metadata: ["error": "\(error)"])
             return now.addingTimeInterval(1)
@@ -122,10 +126,10 @@ final class WebhookDispatcher: Sendable {
         let outcome: Result<Int, WebhookPostError>
         do {
             guard let session = sessions.session(id: delivery.session),
-                let payload = try outbox.payload(id: delivery.id)
+                let payload = try await outbox.payload(id: delivery.id)
             else {
                 // The session was deleted (its rows normally go with it).
-                try outbox.remove(id: delivery.id)
+                try await outbox.remove(id: delivery.id)
                 return
             }
             outcome = await post(delivery, payload: payload, session: session)
@@ -136,7 +140,7 @@ final class WebhookDispatcher: Sendable {
         let failure: (reason: String, retryable: Bool)
         switch outcome {
         case .success(let status) where (200..<300).contains(status):
-            record { try outbox.remove(id: delivery.id) }
+            await record { try await outbox.remove(id: delivery.id) }
             return
         case .success(let status):
             failure = ("HTTP \(status)", Self.isRetryable(status: status))
@@ -153,14 +157,14 @@ final class WebhookDispatcher: Sendable {
             var random = SystemRandomNumberGenerator()
             let wait = settings.backoff(afterFailures: attempts, using: &random)
             logger.info("webhook delivery failed; will retry", metadata: metadata.merging(["in": "\(wait)"]) { $1 })
-            record {
-                try outbox.markFailed(
+            await record {
+                try await outbox.markFailed(
                     id: delivery.id, attempts: attempts,
                     nextAttemptAt: Date().addingTimeInterval(wait / .seconds(1)), error: failure.reason)
             }
         } else {
             logger.warning("webhook delivery is dead", metadata: metadata)
-            record { try outbox.markDead(id: delivery.id, attempts: attempts, error: failure.reason) }
+            await record { try await outbox.markDead(id: delivery.id, attempts: attempts, error: failure.reason) }
         }
     }
 
@@ -179,9 +183,9 @@ final class WebhookDispatcher: Sendable {
         }
     }
 
-    private func record(_ update: () throws -> Void) {
+    private func record(_ update: () async throws -> Void) async {
         do {
-            try update()
+            try await update()
         } catch {
             logger.error("cannot update the webhook outbox", metadata: ["error": "\(error)"])
         }

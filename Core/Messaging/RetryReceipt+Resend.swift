@@ -1,0 +1,71 @@
+import Foundation
+import SwiftProtobuf
+import WABinary
+import WAProto
+import WASignal
+
+/// Answering a retry receipt as whatsmeow's `handleRetryReceipt` does: the message again,
+/// encrypted for the asking device alone, with the original id.
+extension RetryReceipt {
+    /// Whether the asking device's session must be started anew before the resend: it sent
+    /// its keys, or it asked more than once (whatsmeow then fetches its bundle).
+    public var needsNewSession: Bool { bundle != nil || count > 1 }
+
+    /// The resend of `original` (the message as we sent it) to the asking device: for a group
+    /// `<message to=<group> participant=<device>>` with our sender key inside, for our own other
+    /// device a `DeviceSentMessage`, else `<message to=<device> device_fanout=false>`; one
+    /// `<enc count=N>` on that device's session, with our identity when it is a prekey message.
+    /// A session is started first from the receipt's bundle, or from `fetchBundles` when the
+    /// receipt asks again or we have none.
+    /// - Parameters:
+    ///   - sender: this device.
+    ///   - senderKeys: where our group sender key lives (read for a group's resend only).
+    ///   - deviceIdentity: our ADVSignedDeviceIdentity without the account key.
+    public func resend(
+        _ original: WAE2E_Message, sender: JID, store: any SignalProtocolStore, senderKeys: any SignalSenderKeyStore,
+        fetchBundles: @escaping @Sendable ([JID]) async throws -> [JID: PreKeyBundle], deviceIdentity: [UInt8]?
+    ) async throws -> Node {
+        let chat = self.chat(sender: sender)
+        var message = original
+        if isGroup {
+            let cipher = GroupCipher(store: senderKeys, name: GroupMessageEncryptor.senderKeyName(group: chat, sender: sender))
+            var distribution = WAE2E_SenderKeyDistributionMessage()
+            distribution.groupID = chat.description
+            distribution.axolotlSenderKeyDistributionMessage = Data(try await cipher.distributionMessage().serialized)
+            message.senderKeyDistributionMessage = distribution
+        } else if isFromOwnDevice(sender: sender) {
+            message = WAE2E_Message()
+            message.deviceSentMessage.destinationJid = chat.description
+            message.deviceSentMessage.message = original
+        }
+        let address = requester.signalAddress
+        if let bundle {
+            try await SessionCipher(store: store, address: address).processBundle(bundle)
+        } else if count > 1, try await store.session(for: address)?.hasSession == true,
+            let fetched = try await fetchBundles([requester])[requester]
+        {
+            try await SessionCipher(store: store, address: address).processBundle(fetched)
+        }
+        var encAttributes = MessageAttributes.encAttributes(of: original)
+        encAttributes["count"] = .string(String(count))
+        let plaintext: [UInt8] = try message.serializedBytes()
+        let encrypted = try await MessageEncryptor(store: store, fetchBundles: fetchBundles)
+            .participants([requester], encAttributes: encAttributes) { _ in plaintext }
+        guard let enc = encrypted.nodes.first?.child(tagged: "enc") else { throw MessagingError.noBundle(requester.description) }
+
+        var attributes = MessageAttributes.stanza(id: messageID, to: from, message: original)
+        if let messageTimestamp { attributes["t"] = .string(messageTimestamp) }
+        if isGroup {
+            attributes["participant"] = .jid(requester)
+        } else {
+            attributes["device_fanout"] = "false"
+        }
+        if let recipient { attributes["recipient"] = .jid(recipient) }
+        var children = [enc]
+        if encrypted.anyPreKeyMessage, let deviceIdentity {
+            children.append(Node(tag: "device-identity", content: .bytes(deviceIdentity)))
+        }
+        children += MessageAttributes.trailingNodes(of: original, to: chat)
+        return Node(tag: "message", attributes: attributes, content: .nodes(children))
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// Which LID user goes with which phone number, as a session learned it (whatsmeow's
+/// `store.LIDStore`): from usync answers, message stanzas and history sync. Sends to a phone
+/// number go to its LID when one is known. One LID per phone number and one phone number per
+/// LID: a new mapping replaces whatever either side had.
+///
+/// Both sides are personal data, so rows hold them sealed, found by keyed indexes; lookups are
+/// kept in memory once read, as sends ask for them every time.
+public final class LIDStore: Sendable {
+    private let database: WagoDatabase
+    /// The session whose mappings these are.
+    private let device: String
+    private let cache = Mutex(Cache())
+
+    private struct Cache {
+        var lidByPhone: [String: String] = [:]
+        var phoneByLID: [String: String] = [:]
+    }
+
+    public init(database: WagoDatabase, device: String) {
+        self.database = database
+        self.device = device
+    }
+
+    /// The LID user of phone number `phone` (user parts, digits only), nil when unknown.
+    public func lid(forPhone phone: String) async throws -> String? {
+        if let lid = cache.withLock({ $0.lidByPhone[phone] }) { return lid }
+        let sealed = try await database.pool.read { [device, secrets = database.secrets] db in
+            try Data.fetchOne(
+                db, sql: "SELECT sealedLID FROM lidMapping WHERE device = ? AND pnIndex = ?",
+                arguments: [device, secrets.index(of: Self.indexed(.phone, phone, device: device))])
+        }
+        guard let sealed else { return nil }
+        let lid = try open(sealed, side: .lid, other: phone)
+        remember(phone: phone, lid: lid)
+        return lid
+    }
+
+    /// The phone number of LID user `lid`, nil when unknown.
+    public func phone(forLID lid: String) async throws -> String? {
+        if let phone = cache.withLock({ $0.phoneByLID[lid] }) { return phone }
+        let sealed = try await database.pool.read { [device, secrets = database.secrets] db in
+            try Data.fetchOne(
+                db, sql: "SELECT sealedPN FROM lidMapping WHERE device = ? AND lidIndex = ?",
+                arguments: [device, secrets.index(of: Self.indexed(.lid, lid, device: device))])
+        }
+        guard let sealed else { return nil }
+        let phone = try open(sealed, side: .phone, other: lid)
+        remember(phone: phone, lid: lid)
+        return phone
+    }
+
+    /// Records that `phone` and `lid` are one account; mappings already known are not written again.
+    public func put(phone: String, lid: String) throws {
+        try put([(phone, lid)])
+    }
+
+    /// Records several mappings in one transaction.
+    public func put(_ mappings: [(phone: String, lid: String)]) throws {
+        let new = mappings.filter { mapping in
+            !mapping.phone.isEmpty && !mapping.lid.isEmpty
+                && cache.withLock { $0.lidByPhone[mapping.phone] != mapping.lid }
+        }
+        guard !new.isEmpty else { return }
+        let secrets = database.secrets
+        let rows = try new.map { phone, lid in
+            (
+                pnIndex: secrets.index(of: Self.indexed(.phone, phone, device: device)),
+                lidIndex: secrets.index(of: Self.indexed(.lid, lid, device: device)),
+                sealedPN: try secrets.seal(Data(phone.utf8), context: Self.context(.phone, other: lid, device: device)),
+                sealedLID: try secrets.seal(Data(lid.utf8), context: Self.context(.lid, other: phone, device: device))
+            )
+        }
+        try database.pool.write { [device] db in
+            for row in rows {
+                try db.execute(
+                    sql: "DELETE FROM lidMapping WHERE device = ? AND (pnIndex = ? OR lidIndex = ?)",
+                    arguments: [device, row.pnIndex, row.lidIndex])
+                try db.execute(
+                    sql: "INSERT INTO lidMapping (device, pnIndex, lidIndex, sealedPN, sealedLID) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [device, row.pnIndex, row.lidIndex, row.sealedPN, row.sealedLID])
+            }
+        }
+        for (phone, lid) in new { remember(phone: phone, lid: lid) }
+    }
+
+    /// Deletes every mapping of `device` inside the caller's transaction (the session's wipe).
+    static func deleteAll(device: String, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM lidMapping WHERE device = ?", arguments: [device])
+    }
+
+    // MARK: Cache and sealing
+
+    private func remember(phone: String, lid: String) {
+        cache.withLock { cache in
+            if let oldLID = cache.lidByPhone[phone] { cache.phoneByLID[oldLID] = nil }
+            if let oldPhone = cache.phoneByLID[lid] { cache.lidByPhone[oldPhone] = nil }
+            cache.lidByPhone[phone] = lid
+            cache.phoneByLID[lid] = phone
+        }
+    }
+
+    private enum Side: String {
+        case phone = "pn"
+        case lid
+    }
+
+    private func open(_ sealed: Data, side: Side, other: String) throws -> String {
+        let plain = try database.secrets.open(sealed, context: Self.context(side, other: other, device: device))
+        guard let value = String(data: plain, encoding: .utf8) else { throw StoreError.corrupt("a LID mapping is not text") }
+        return value
+    }
+
+    /// What a side's index digests: the side and the session too, so equal values elsewhere
+    /// give other indexes.
+    private static func indexed(_ side: Side, _ value: String, device: String) -> String {
+        "lidMapping.\(side.rawValue)\u{0}\(device)\u{0}\(value)"
+    }
+
+    /// Binds a sealed side to its row: it opens only next to the other side it was stored with.
+    private static func context(_ side: Side, other: String, device: String) -> String {
+        "lidMapping.\(side.rawValue)\u{0}\(device)\u{0}\(other)"
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import HummingbirdTesting
+import Synchronization
+import Testing
+import WABinary
+import WAClient
+import WAProto
+@testable import WagoSandbox
+@testable import WagoServer
+
+/// Retry receipts answered by the gateway's client against the sandbox: a virtual phone that
+/// lost its session with the session's device cannot decrypt the next message, asks for it
+/// again with its keys, and gets it re-encrypted on a new session, 1:1 and in a group.
+@Suite("Retry receipts through the sandbox", .serialized)
+struct RetryReceiptTests {
+    static func text(_ text: String) -> WAE2E_Message {
+        var message = WAE2E_Message()
+        message.conversation = text
+        return message
+    }
+
+    /// Makes `phone`'s phone forget its session with the device of `client`: from then on only
+    /// a new session, which the phone's retry receipt starts, lets it read that device.
+    static func forgetSession(_ world: LinkingWorld, phone: String, client: WhatsAppClient) async throws {
+        let device = try #require(await client.status.jid)
+        #expect(try await world.sandboxServer.router.phoneHasSession(phone, with: device))
+        let forgot = try await world.sandbox(
+            .post, "/sandbox/phone/forget-session", #"{"Phone":"\#(phone)","DeviceJID":"\#(device)"}"#)
+        #expect(forgot.status == .ok, "\(forgot.object)")
+        #expect(try await !world.sandboxServer.router.phoneHasSession(phone, with: device))
+    }
+
+    /// A session linked to `phone`'s account, and its client.
+    static func linkedClient(_ world: LinkingWorld, phone: String, name: String) async throws -> WhatsAppClient {
+        try await world.gateway.test(.router) { client async throws in
+            try await world.linkSession(named: name, token: "tok-\(name)", to: phone, on: client)
+        }
+        let session = try #require(world.gateway.gateway.sessions.all.first { $0.name == name })
+        return try #require(await world.gateway.gateway.clients.client(of: session))
+    }
+
+    @Test("a phone that forgot its session still receives the session's next texts, after a retry", .timeLimit(.minutes(5)))
+    func oneToOne() async throws {
+        try await LinkingWorld.run { world in
+            let (ana, bia) = ("5511999990071", "5511999990072")
+            try await world.createAccounts([(ana, "Ana"), (bia, "Bia")])
+            let events = Mutex<[String]>([])
+            world.gateway.gateway.events.subscribe("Message") { _, _, json in events.withLock { $0.append(json) } }
+            let client = try await Self.linkedClient(world, phone: ana, name: "ana")
+            let biaJID = JID(user: bia, server: JID.userServer)
+
+            // A conversation both ways, so both sides hold a full session.
+            _ = try await client.send(Self.text("primeira"), to: biaJID)
+            _ = try await world.waitForMessages(of: bia, count: 1)
+            let reply = try await world.sandbox(
+                .post, "/sandbox/send", #"{"From":"\#(bia)","To":"\#(ana)@s.whatsapp.net","Message":{"conversation":"resposta"}}"#)
+            let replyID = try #require(reply.object["ID"] as? String)
+            try await world.waitUntil { events.withLock { $0.contains { $0.contains(replyID) } } }
+
+            try await Self.forgetSession(world, phone: bia, client: client)
+            let lost = try await client.send(Self.text("depois do esquecimento"), to: biaJID)
+            let inbox = try await world.waitForMessages(of: bia, count: 2)
+            #expect(inbox.last?["ID"] as? String == lost.id)
+            #expect((inbox.last?["Message"] as? [String: Any])?["conversation"] as? String == "depois do esquecimento")
+
+            // The new session carries on.
+            let next = try await client.send(Self.text("e mais uma"), to: biaJID)
+            let later = try await world.waitForMessages(of: bia, count: 3)
+            #expect(later.last?["ID"] as? String == next.id)
+            #expect(later.map { $0["ID"] as? String }.filter { $0 == lost.id }.count == 1, "the resend arrives once")
+            await world.gateway.gateway.clients.stopAll()
+        }
+    }
+
+    @Test("a group member's phone that forgot its session gets the group message resent 1:1 with the sender key", .timeLimit(.minutes(5)))
+    func groupMember() async throws {
+        try await LinkingWorld.run { world in
+            let (ana, bia, caio) = ("5511999990081", "5511999990082", "5511999990083")
+            try await world.createAccounts([(ana, "Ana"), (bia, "Bia"), (caio, "Caio")])
+            let client = try await Self.linkedClient(world, phone: ana, name: "ana")
+            let created = try await world.sandbox(
+                .post, "/sandbox/groups", #"{"Creator":"\#(ana)","Participants":["\#(bia)","\#(caio)"],"Subject":"Trio"}"#)
+            #expect(created.status == .ok, "\(created.object)")
+            let group = try JID(parsing: try #require(created.object["JID"] as? String))
+
+            // Bia's phone has a session with the session's device, then loses it before the
+            // group's first message: it cannot read the sender key, so not the message either.
+            _ = try await client.send(Self.text("oi, Bia"), to: JID(user: bia, server: JID.userServer))
+            _ = try await world.waitForMessages(of: bia, count: 1)
+            try await Self.forgetSession(world, phone: bia, client: client)
+
+            let sent = try await client.send(Self.text("olá, grupo"), to: group)
+            for phone in [bia, caio] {
+                let inbox = try await world.waitForMessages(of: phone, count: phone == bia ? 2 : 1)
+                let message = try #require(inbox.last)
+                #expect(message["ID"] as? String == sent.id, "\(phone)")
+                #expect(message["Chat"] as? String == group.description, "\(phone)")
+                #expect((message["Message"] as? [String: Any])?["conversation"] as? String == "olá, grupo", "\(phone)")
+            }
+
+            // Bia now holds the sender key: the next group message reaches her with it.
+            _ = try await client.send(Self.text("segunda"), to: group)
+            let inbox = try await world.waitForMessages(of: bia, count: 3)
+            #expect((inbox.last?["Message"] as? [String: Any])?["conversation"] as? String == "segunda")
+            await world.gateway.gateway.clients.stopAll()
+        }
+    }
+}
