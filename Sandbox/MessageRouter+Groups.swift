@@ -204,11 +204,12 @@ extension MessageRouter {
         let store = GroupPhoneSignalStore(sessions: PhoneSignalStore(account: account, state: phones))
         let members = await devices(of: group)
         let sender = account.deviceJID(0)
+        let id = MessageID.generate(ownUser: account.phone)
         let built: GroupMessageEncryptor.Stanza
         do {
             built = try await phoneSignal.run(in: account.phone) {
                 try await GroupMessageEncryptor(store: store, fetchBundles: { try await self.claimBundles($0) }).stanza(
-                    for: message, id: MessageID.generate(ownUser: account.phone), group: jid, sender: sender,
+                    for: message, id: id, group: jid, sender: sender,
                     participantDevices: members, holders: try await store.holders(of: jid), deviceIdentity: nil)
             }
         } catch {
@@ -225,6 +226,7 @@ extension MessageRouter {
         } catch {
             throw .internalError("\(error)")
         }
+        await phoneSent.remember(message, id: id, by: account.phone)
         await deliver(routed)
         return routed
     }

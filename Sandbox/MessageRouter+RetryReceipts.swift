@@ -123,6 +123,28 @@ extension MessageRouter {
         }
     }
 
+    /// A retry receipt for a message `phone`'s phone sent: it encrypts the message again for
+    /// the device that asked, on a new session from the receipt's keys when it gives some, and
+    /// routes the resend, as whatsmeow answers one. Runs in the phone's lane.
+    func phoneAnswerRetry(_ receipt: Node, phone: String) async {
+        guard let account = await accounts.account(phone: phone) else { return }
+        do {
+            let retry = try RetryReceipt(receipt)
+            guard let message = await phoneSent.message(retry.messageID, by: phone) else {
+                logger.info("a virtual phone was asked again for a message it does not remember", metadata: ["id": "\(retry.messageID)"])
+                return
+            }
+            let sender = account.deviceJID(0)
+            let store = GroupPhoneSignalStore(sessions: PhoneSignalStore(account: account, state: phones))
+            let resend = try await retry.resend(
+                message, sender: sender, store: store, senderKeys: store,
+                fetchBundles: { try await self.claimBundles($0) }, deviceIdentity: nil)
+            await deliver(try await checkResend(resend, from: sender, now: Date()))
+        } catch {
+            logger.warning("a virtual phone could not answer a retry receipt", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// `POST /sandbox/phone/forget-session`: `phone`'s phone drops its sessions with `device`,
     /// by phone number and by LID (still trusting its identity), as a phone that lost its
     /// state; the next message from that device fails to decrypt and the phone sends a retry

@@ -66,6 +66,7 @@ extension MessageRouter {
         } catch {
             throw .internalError("the phone's own message was refused: \(error.reason)")
         }
+        await phoneSent.remember(message, id: id, by: phone)
         await deliver(routed)
         return routed
     }

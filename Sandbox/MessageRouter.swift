@@ -14,7 +14,8 @@ struct MessageRouter: Sendable {
     let offline: OfflineQueue
     let phones: PhoneStore
     let groups: GroupStore
-    /// The virtual phones' sender keys and who holds theirs.
+    /// What the phones sent, for retry receipts.
+    let phoneSent = PhoneSentMessages()
     /// Which accounts messaged each other, for device notifications.
     let contacts = Contacts()
     /// Runs each virtual phone's Signal operations one at a time, in a lane per phone number:
@@ -139,12 +140,14 @@ struct MessageRouter: Sendable {
 
     /// Sends `stanza` on `device`'s live connection, or queues it for its next login. The
     /// phone (device 0) takes messages itself, later and in order, in its lane of `phoneSignal`
-    /// (as WhatsApp's server acks a sender before the recipient has the message); other stanzas
-    /// for it are dropped, it keeps none.
+    /// (as WhatsApp's server acks a sender before the recipient has the message), and retry
+    /// receipts for what it sent; other stanzas for it are dropped, it keeps none.
     func deliver(_ stanza: Node, to device: JID) async {
         if device.device == 0 {
             if stanza.tag == "message" {
                 await phoneSignal.enqueue(in: device.user) { await phoneReceive(stanza, phone: device.user) }
+            } else if stanza.tag == "receipt", stanza["type"]?.description == "retry" {
+                await phoneSignal.enqueue(in: device.user) { await phoneAnswerRetry(stanza, phone: device.user) }
             }
             return
         }

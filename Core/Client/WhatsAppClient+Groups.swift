@@ -29,19 +29,20 @@ extension WhatsAppClient {
     /// one that cannot be read is acked at once, so that it does not come back forever.
     func handleGroupNotification(_ node: Node) async throws {
         let ack = Receipts.ack(for: node)
+        let notification: GroupNotification?
         do {
-            try await applyGroupNotification(node)
+            notification = try GroupNotification(node)
         } catch {
             if let ack { try await socket.send(ack) }
             throw error
         }
+        // A failure from here on (storage, the consumer) leaves it unacked: the server sends it again.
+        if let notification { try await apply(notification) }
         if let ack { try await socket.send(ack) }
     }
 
-    private func applyGroupNotification(_ node: Node) async throws {
-        guard let notification = try GroupNotification(node),
-            let ownJID = device.jid.flatMap({ try? JID(parsing: $0) })
-        else { return }
+    private func apply(_ notification: GroupNotification) async throws {
+        guard let ownJID = device.jid.flatMap({ try? JID(parsing: $0) }) else { return }
         let group = notification.group
         await groupMetadata.invalidate(group)
         let left = notification.participants(.remove)
@@ -54,6 +55,6 @@ extension WhatsAppClient {
                 }
             }
         }
-        await report(.groupChange(notification))
+        try await eventHandler(.groupChange(notification))
     }
 }

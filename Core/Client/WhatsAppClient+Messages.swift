@@ -251,28 +251,21 @@ extension WhatsAppClient {
             logger.debug("a message came again after it was stored", metadata: ["id": "\(stanza["id"]?.description ?? "")"])
         case .failure(let error):
             logger.warning("could not decrypt a message", metadata: ["id": "\(stanza["id"]?.description ?? "")", "error": "\(error)"])
-            try await socket.send(try await retryReceipt(for: stanza))
+            if let receipt = try await retryReceipt(for: stanza) { try await socket.send(receipt) }
         }
         if let ack = Receipts.ack(for: stanza) { try await socket.send(ack) }
     }
 
-    /// `<receipt type=retry>`: asks the sender to encrypt again with a fresh session.
-    private func retryReceipt(for stanza: Node) async throws -> Node {
-        let registrationID = try await signal.localRegistrationID()
-        var attributes: Attributes = ["type": "retry"]
-        if let id = stanza["id"] { attributes["id"] = id }
-        if let from = stanza["from"] { attributes["to"] = from }
-        if let participant = stanza["participant"] { attributes["participant"] = participant }
-        return Node(
-            tag: "receipt", attributes: attributes,
-            content: .nodes([
-                Node(
-                    tag: "retry",
-                    attributes: ["count": "1", "id": stanza["id"] ?? "", "t": stanza["t"] ?? "", "v": "1"]),
-                Node(
-                    tag: "registration",
-                    content: .bytes((0..<4).reversed().map { UInt8(truncatingIfNeeded: registrationID >> (8 * $0)) })),
-            ]))
+    /// Our retry receipt for `stanza`, as whatsmeow sends it: its count one above the resend
+    /// it answers, and from the second ask on our keys, so that the sender starts a new session;
+    /// nil once `RetryReceipt.maxCount` asks went unanswered.
+    private func retryReceipt(for stanza: Node) async throws -> Node? {
+        let count = RetryReceipt.answeredCount(of: stanza) + 1
+        guard count <= RetryReceipt.maxCount else { return nil }
+        let keys = count > 1 ? try await bundleForRetry() : nil
+        return RetryReceipt.request(
+            for: stanza, count: count, registrationID: try await signal.localRegistrationID(), keys: keys,
+            deviceIdentity: keys == nil ? nil : try deviceIdentityForPeers())
     }
 
     /// A delivery or read receipt for messages we sent; in a group, `participant` is the reader.
@@ -280,7 +273,8 @@ extension WhatsAppClient {
         if let from = stanza["from"]?.jid, let id = stanza["id"]?.description {
             var ids = [id]
             ids += stanza.child(tagged: "list")?.children(tagged: "item").compactMap { $0["id"]?.description } ?? []
-            await report(
+            // Not `report`: a receipt whose event was not stored stays unacked, so it comes again.
+            try await eventHandler(
                 .receipt(
                     MessageReceipt(
                         ids: ids, chat: from.nonAD, sender: stanza["participant"]?.jid ?? from,

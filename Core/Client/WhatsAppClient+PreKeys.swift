@@ -27,13 +27,8 @@ extension WhatsAppClient {
     /// Generates `uploadCount` prekeys, stores them (before the server can hand them out), and
     /// uploads them with our identity and signed prekey.
     func uploadPreKeys() async throws {
-        let preKeys = PreKeyRecord.generate(firstID: device.nextPreKeyID, count: configuration.preKeys.uploadCount)
-        try await signal.storePreKeys(preKeys)
-        device.nextPreKeyID = (preKeys.last?.id ?? device.nextPreKeyID) % PreKeyRecord.maxID + 1
-        try await devices.save(device, session: session)
-        guard let signedPreKey = try await signal.signedPreKey(id: device.signedPreKeyID) else {
-            throw ClientError.loggedOut
-        }
+        let preKeys = try await storeNewPreKeys(count: configuration.preKeys.uploadCount)
+        let signedPreKey = try await currentSignedPreKey()
         let registrationID = try await signal.localRegistrationID()
         let keys = preKeys.map { PreKeyNodes.key(id: $0.id, publicKey: $0.keyPair.publicKey.bytes) }
         let upload = Self.encryptIQ(
@@ -47,6 +42,33 @@ extension WhatsAppClient {
             ])
         try ClientError.check(try await socket.sendIQ(upload))
         logger.info("uploaded prekeys", metadata: ["count": "\(preKeys.count)"])
+    }
+
+    /// Our keys with one new one-time prekey, for a retry receipt that asks the sender to start
+    /// a new session with us (whatsmeow hands out a fresh prekey there, not one on the server).
+    func bundleForRetry() async throws -> PreKeyBundle {
+        guard let preKey = try await storeNewPreKeys(count: 1).first else { throw ClientError.loggedOut }
+        let signedPreKey = try await currentSignedPreKey()
+        return PreKeyBundle(
+            registrationID: try await signal.localRegistrationID(),
+            deviceID: UInt32(device.jid.flatMap { try? JID(parsing: $0) }?.device ?? 0),
+            preKey: (preKey.id, preKey.keyPair.publicKey), signedPreKeyID: signedPreKey.id,
+            signedPreKey: signedPreKey.keyPair.publicKey, signedPreKeySignature: signedPreKey.signature,
+            identityKey: identity.publicKey)
+    }
+
+    /// Generates `count` one-time prekeys and stores them (before anyone can be handed one).
+    private func storeNewPreKeys(count: Int) async throws -> [PreKeyRecord] {
+        let preKeys = PreKeyRecord.generate(firstID: device.nextPreKeyID, count: count)
+        try await signal.storePreKeys(preKeys)
+        device.nextPreKeyID = (preKeys.last?.id ?? device.nextPreKeyID) % PreKeyRecord.maxID + 1
+        try await devices.save(device, session: session)
+        return preKeys
+    }
+
+    private func currentSignedPreKey() async throws -> SignedPreKeyRecord {
+        guard let signedPreKey = try await signal.signedPreKey(id: device.signedPreKeyID) else { throw ClientError.loggedOut }
+        return signedPreKey
     }
 
     /// Replaces the signed prekey; the old one stays stored for messages already addressed to it.

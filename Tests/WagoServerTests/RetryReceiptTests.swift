@@ -3,14 +3,16 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 import WABinary
-import WAClient
+@testable import WAClient
+import WASignal
 import WAProto
 @testable import WagoSandbox
 @testable import WagoServer
 
 /// Retry receipts answered by the gateway's client against the sandbox: a virtual phone that
 /// lost its session with the session's device cannot decrypt the next message, asks for it
-/// again with its keys, and gets it re-encrypted on a new session, 1:1 and in a group.
+/// again with its keys, and gets it re-encrypted on a new session, 1:1 and in a group; and the
+/// other way round, a session that lost its session with a phone asks the phone again.
 @Suite("Retry receipts through the sandbox", .serialized)
 struct RetryReceiptTests {
     static func text(_ text: String) -> WAE2E_Message {
@@ -102,6 +104,41 @@ struct RetryReceiptTests {
             _ = try await client.send(Self.text("segunda"), to: group)
             let inbox = try await world.waitForMessages(of: bia, count: 3)
             #expect((inbox.last?["Message"] as? [String: Any])?["conversation"] as? String == "segunda")
+            await world.gateway.gateway.clients.stopAll()
+        }
+    }
+
+    @Test("a session that lost its session with a phone asks again, with its keys the second time, and gets the message", .timeLimit(.minutes(5)))
+    func sessionAsksThePhone() async throws {
+        try await LinkingWorld.run { world in
+            let (ana, bia) = ("5511999990091", "5511999990092")
+            try await world.createAccounts([(ana, "Ana"), (bia, "Bia")])
+            let events = Mutex<[String]>([])
+            world.gateway.gateway.events.subscribe("Message") { _, _, json in events.withLock { $0.append(json) } }
+            let client = try await Self.linkedClient(world, phone: ana, name: "ana")
+            let send = { (text: String) async throws -> String in
+                let reply = try await world.sandbox(
+                    .post, "/sandbox/send", #"{"From":"\#(bia)","To":"\#(ana)@s.whatsapp.net","Message":{"conversation":"\#(text)"}}"#)
+                return try #require(reply.object["ID"] as? String)
+            }
+            let first = try await send("antes")
+            try await world.waitUntil { events.withLock { $0.contains { $0.contains(first) } } }
+
+            // The session forgets Bia's phone, by number and by LID: the phone's next message
+            // (on its old session) cannot be read; the resend on that session neither; the second
+            // retry receipt carries the session's keys and the phone starts a new session.
+            let bias = try #require(await world.sandboxServer.accounts.account(phone: bia))
+            for phoneDevice in [JID(user: bia, server: JID.userServer), bias.lidJID] {
+                try await client.signal.removeIdentityAndSession(for: phoneDevice.signalAddress)
+            }
+            let lost = try await send("depois")
+            try await world.waitUntil { events.withLock { $0.contains { $0.contains(lost) } } }
+            #expect(events.withLock { $0.filter { $0.contains(lost) }.count } == 1)
+            #expect(events.withLock { $0.contains { $0.contains(lost) && $0.contains("depois") } })
+
+            // And the new session carries on.
+            let next = try await send("de novo")
+            try await world.waitUntil { events.withLock { $0.contains { $0.contains(next) } } }
             await world.gateway.gateway.clients.stopAll()
         }
     }
