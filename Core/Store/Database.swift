@@ -16,6 +16,8 @@ import GRDB
 public final class WagoDatabase: Sendable {
     public let pool: DatabasePool
     public let secrets: SecretBox
+    /// The Signal state `SignalStore` read or wrote, per device, decoded (in memory only).
+    let signalCache = SignalStateCache()
 
     /// Opens (creating when needed) `<dataDirectory>/wago.sqlite` and applies every migration.
     public init(dataDirectory: URL, secrets: SecretBox) throws {

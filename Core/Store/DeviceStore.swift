@@ -69,12 +69,16 @@ public struct DeviceStore: Sendable {
 
     /// Forgets the device and its Signal state in one transaction (logout, unlink, delete).
     public func wipe(session: String) async throws {
-        try await database.pool.write { db in try Self.wipe(session: session, in: db) }
+        try await database.pool.write { [signalCache = database.signalCache] db in
+            try Self.wipe(session: session, in: db, signalCache: signalCache)
+        }
     }
 
-    static func wipe(session: String, in db: Database) throws {
+    /// `wipe(session:)` inside the caller's transaction; `signalCache` forgets the device's
+    /// Signal state once it commits.
+    static func wipe(session: String, in db: Database, signalCache: SignalStateCache) throws {
         try db.execute(sql: "DELETE FROM device WHERE session = ?", arguments: [session])
-        try SignalStore.deleteAll(device: session, in: db)
+        try SignalStore.deleteAll(device: session, in: db, cache: signalCache)
         try LIDStore.deleteAll(device: session, in: db)
     }
 

@@ -27,30 +27,29 @@ public final class LIDStore: Sendable {
 
     /// The LID user of phone number `phone` (user parts, digits only), nil when unknown.
     public func lid(forPhone phone: String) async throws -> String? {
-        if let lid = cache.withLock({ $0.lidByPhone[phone] }) { return lid }
-        let sealed = try await database.pool.read { [device, secrets = database.secrets] db in
-            try Data.fetchOne(
-                db, sql: "SELECT sealedLID FROM lidMapping WHERE device = ? AND pnIndex = ?",
-                arguments: [device, secrets.index(of: Self.indexed(.phone, phone, device: device))])
-        }
-        guard let sealed else { return nil }
-        let lid = try open(sealed, side: .lid, other: phone)
-        remember(phone: phone, lid: lid)
-        return lid
+        try await counterpart(of: phone, on: .phone)
     }
 
     /// The phone number of LID user `lid`, nil when unknown.
     public func phone(forLID lid: String) async throws -> String? {
-        if let phone = cache.withLock({ $0.phoneByLID[lid] }) { return phone }
+        try await counterpart(of: lid, on: .lid)
+    }
+
+    /// The user mapped to `user` (a phone number or a LID, as `side` says): cached, else read.
+    private func counterpart(of user: String, on side: Side) async throws -> String? {
+        let cached = cache.withLock { side == .phone ? $0.lidByPhone[user] : $0.phoneByLID[user] }
+        if let cached { return cached }
+        let sql =
+            side == .phone
+            ? "SELECT sealedLID FROM lidMapping WHERE device = ? AND pnIndex = ?"
+            : "SELECT sealedPN FROM lidMapping WHERE device = ? AND lidIndex = ?"
         let sealed = try await database.pool.read { [device, secrets = database.secrets] db in
-            try Data.fetchOne(
-                db, sql: "SELECT sealedPN FROM lidMapping WHERE device = ? AND lidIndex = ?",
-                arguments: [device, secrets.index(of: Self.indexed(.lid, lid, device: device))])
+            try Data.fetchOne(db, sql: sql, arguments: [device, secrets.index(of: Self.indexed(side, user, device: device))])
         }
         guard let sealed else { return nil }
-        let phone = try open(sealed, side: .phone, other: lid)
-        remember(phone: phone, lid: lid)
-        return phone
+        let other = try open(sealed, side: side == .phone ? .lid : .phone, other: user)
+        if side == .phone { remember(phone: user, lid: other) } else { remember(phone: other, lid: user) }
+        return other
     }
 
     /// Records that `phone` and `lid` are one account; mappings already known are not written again.

@@ -4,7 +4,8 @@ import GRDB
 /// Values a plugin keeps per session (or globally, with an empty session), sealed at rest
 /// because plugins may store credentials. Synchronous, as the plugin ABI's kv_get, kv_set and
 /// kv_delete are: reads go through `WagoDatabase.synchronousRead`, so a plugin calling them on
-/// a cooperative thread never waits for a reader connection an async task holds.
+/// a cooperative thread never waits for a reader connection an async task holds. Statements
+/// are compiled once per connection (plugins call these for every message).
 public struct PluginValueStore: Sendable {
     private let database: WagoDatabase
 
@@ -15,7 +16,7 @@ public struct PluginValueStore: Sendable {
     public func value(plugin: String, session: String, key: String) throws -> Data? {
         let sealed = try database.synchronousRead { db in
             try Data.fetchOne(
-                db, sql: "SELECT sealedValue FROM pluginValue WHERE plugin = ? AND session = ? AND key = ?",
+                db.cachedStatement(sql: "SELECT sealedValue FROM pluginValue WHERE plugin = ? AND session = ? AND key = ?"),
                 arguments: [plugin, session, key])
         }
         return try sealed.map { try database.secrets.open($0, context: Self.context(plugin, session, key)) }
@@ -24,9 +25,9 @@ public struct PluginValueStore: Sendable {
     public func setValue(_ value: Data, plugin: String, session: String, key: String) throws {
         let sealed = try database.secrets.seal(value, context: Self.context(plugin, session, key))
         try database.pool.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO pluginValue (plugin, session, key, sealedValue) VALUES (?, ?, ?, ?)",
-                arguments: [plugin, session, key, sealed])
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO pluginValue (plugin, session, key, sealedValue) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [plugin, session, key, sealed])
         }
     }
 
@@ -34,9 +35,8 @@ public struct PluginValueStore: Sendable {
     @discardableResult
     public func removeValue(plugin: String, session: String, key: String) throws -> Bool {
         try database.pool.write { db in
-            try db.execute(
-                sql: "DELETE FROM pluginValue WHERE plugin = ? AND session = ? AND key = ?",
-                arguments: [plugin, session, key])
+            try db.cachedStatement(sql: "DELETE FROM pluginValue WHERE plugin = ? AND session = ? AND key = ?")
+                .execute(arguments: [plugin, session, key])
             return db.changesCount > 0
         }
     }

@@ -87,9 +87,9 @@ public struct SessionStore: Sendable {
 
     /// Deletes a session and everything stored for it: plugin values, device keys, Signal state.
     public func delete(id: String) throws {
-        try database.pool.write { db in
+        try database.pool.write { [signalCache = database.signalCache] db in
             try db.execute(sql: "DELETE FROM pluginValue WHERE session = ?", arguments: [id])
-            try DeviceStore.wipe(session: id, in: db)
+            try DeviceStore.wipe(session: id, in: db, signalCache: signalCache)
             try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id])
         }
     }

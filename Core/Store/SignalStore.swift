@@ -6,11 +6,14 @@ import WASignal
 /// The Signal protocol state of one linked device: our identity and prekeys, peers' identities,
 /// sessions and sender keys, and which devices hold our sender keys. Private keys and records
 /// are sealed at rest, each bound to its table, device and key, so a sealed value copied into
-/// another row does not open.
+/// another row does not open. What encrypting and decrypting read (our identity, sessions, peer
+/// identities, sender keys, sender-key holders) is kept in memory once read or written, in the
+/// device's `SignalDeviceCache`, which every store of the device on the database shares.
 public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSessionStore, SignalSenderKeyStore {
     private let database: WagoDatabase
     /// Scopes every row: each linked device has its own Signal state.
     public let device: String
+    private let cache: SignalDeviceCache
 
     private enum Table {
         static let localIdentity = "signalLocalIdentity"
@@ -26,6 +29,7 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
     public init(database: WagoDatabase, device: String) {
         self.database = database
         self.device = device
+        cache = database.signalCache.device(device)
     }
 
     // MARK: Identities
@@ -33,40 +37,49 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
     /// Saves our identity key pair and registration id, replacing any earlier ones.
     public func saveLocalIdentity(_ identity: Curve25519KeyPair, registrationID: UInt32) async throws {
         let sealed = try seal(identity.privateKey, table: Table.localIdentity, key: "")
-        try await database.pool.write { [device] db in
+        let saved = SignalDeviceCache.LocalIdentity(keyPair: identity, registrationID: registrationID)
+        try await database.pool.write { [device, cache] db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO signalLocalIdentity (device, registrationID, sealedPrivateKey) VALUES (?, ?, ?)",
                 arguments: [device, registrationID, sealed])
+            db.afterNextTransaction { _ in cache.committed { $0.localIdentity = saved } }
         }
     }
 
     public func localIdentity() async throws -> Curve25519KeyPair {
-        let sealed = try await localIdentityRow().sealedPrivateKey
-        // The public half is derived rather than stored, so it cannot disagree with the private one.
-        return try Curve25519KeyPair(privateKey: Array(open(sealed, table: Table.localIdentity, key: "")))
+        try await cachedLocalIdentity().keyPair
     }
 
     public func localRegistrationID() async throws -> UInt32 {
-        try await localIdentityRow().registrationID
+        try await cachedLocalIdentity().registrationID
     }
 
     /// Trust on first use: an unknown peer is trusted, a known one only with the same key.
     public func isTrustedIdentity(_ identity: Curve25519PublicKey, for address: SignalAddress) async throws -> Bool {
-        let stored = try await database.pool.read { [device] db in
-            try Data.fetchOne(
-                db, sql: "SELECT publicKey FROM signalIdentity WHERE device = ? AND address = ?",
-                arguments: [device, address.description])
+        let stored = try await cache.readThrough(\.identities, key: address) {
+            try await database.pool.read { [device] db in
+                try Data.fetchOne(
+                    db.cachedStatement(sql: "SELECT publicKey FROM signalIdentity WHERE device = ? AND address = ?"),
+                    arguments: [device, address.description]
+                ).map { Array($0) }
+            }
         }
-        return stored.map { Array($0) == identity.bytes } ?? true
+        return stored.map { $0 == identity.bytes } ?? true
     }
 
     /// Forgets a peer's identity and session, so that a changed identity is trusted again (the
     /// recovery `isTrustedIdentity` leaves to the caller).
     public func removeIdentityAndSession(for address: SignalAddress) async throws {
-        try await database.pool.write { [device] db in
+        try await database.pool.write { [device, cache] db in
             for table in [Table.identity, Table.session] {
                 try db.execute(
                     sql: "DELETE FROM \(table) WHERE device = ? AND address = ?", arguments: [device, address.description])
+            }
+            db.afterNextTransaction { _ in
+                cache.committed { entries in
+                    entries.identities.set(nil, for: address)
+                    entries.sessions.set(nil, for: address)
+                }
             }
         }
     }
@@ -134,8 +147,10 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
     // MARK: Sessions
 
     public func session(for address: SignalAddress) async throws -> WASignal.SessionRecord? {
-        try await sealedRecord(in: Table.session, key: address.description, where: "address = ?", [address.description])
-            .map { try WASignal.SessionRecord(serialized: $0) }
+        try await cache.readThrough(\.sessions, key: address) {
+            try await sealedRecord(in: Table.session, key: address.description, where: "address = ?", [address.description])
+                .map { try WASignal.SessionRecord(serialized: $0) }
+        }
     }
 
     public func commit(_ commit: SessionCommit) async throws {
@@ -145,10 +160,12 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
     // MARK: Sender keys
 
     public func senderKey(for name: SenderKeyName) async throws -> SenderKeyRecord? {
-        try await sealedRecord(
-            in: Table.senderKey, key: Self.key(name), where: "groupID = ? AND sender = ?",
-            [name.groupID, name.sender.description]
-        ).map { try SenderKeyRecord(serialized: $0) }
+        try await cache.readThrough(\.senderKeys, key: name) {
+            try await sealedRecord(
+                in: Table.senderKey, key: Self.key(name), where: "groupID = ? AND sender = ?",
+                [name.groupID, name.sender.description]
+            ).map { try SenderKeyRecord(serialized: $0) }
+        }
     }
 
     public func storeSenderKey(_ record: SenderKeyRecord, for name: SenderKeyName) async throws {
@@ -170,22 +187,33 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
         let senderKeys = try batch.senderKeys.map { name, record in
             (name, try seal(record.serialized(), table: Table.senderKey, key: Self.key(name)))
         }
-        try await database.pool.write { [device] db in
+        try await database.pool.write { [device, cache] db in
+            // Cached statements: compiled once per connection, as every message commits here.
             for (address, sealed, identity) in sessions {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO signalSession (device, address, sealedRecord) VALUES (?, ?, ?)",
-                    arguments: [device, address, sealed])
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO signalIdentity (device, address, publicKey) VALUES (?, ?, ?)",
-                    arguments: [device, address, identity])
+                try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO signalSession (device, address, sealedRecord) VALUES (?, ?, ?)"
+                ).execute(arguments: [device, address, sealed])
+                try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO signalIdentity (device, address, publicKey) VALUES (?, ?, ?)"
+                ).execute(arguments: [device, address, identity])
             }
             for id in batch.consumedPreKeyIDs {
-                try db.execute(sql: "DELETE FROM signalPreKey WHERE device = ? AND id = ?", arguments: [device, id])
+                try db.cachedStatement(sql: "DELETE FROM signalPreKey WHERE device = ? AND id = ?")
+                    .execute(arguments: [device, id])
             }
             for (name, sealed) in senderKeys {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO signalSenderKey (device, groupID, sender, sealedRecord) VALUES (?, ?, ?, ?)",
-                    arguments: [device, name.groupID, name.sender.description, sealed])
+                try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO signalSenderKey (device, groupID, sender, sealedRecord) VALUES (?, ?, ?, ?)"
+                ).execute(arguments: [device, name.groupID, name.sender.description, sealed])
+            }
+            db.afterNextTransaction { _ in
+                cache.committed { entries in
+                    for (address, write) in batch.sessions {
+                        entries.sessions.set(write.record, for: address)
+                        entries.identities.set(write.remoteIdentity.bytes, for: address)
+                    }
+                    for (name, record) in batch.senderKeys { entries.senderKeys.set(record, for: name) }
+                }
             }
         }
     }
@@ -194,14 +222,16 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
 
     /// The devices (JID strings) that got our sender key for `groupID`.
     public func senderKeyHolders(of groupID: String) async throws -> Set<String> {
-        try await sealedRecord(in: Table.senderKeyHolders, key: groupID, where: "groupID = ?", [groupID])
-            .map { try Self.decodeHolders(Data($0)) } ?? []
+        try await cache.readThrough(\.senderKeyHolders, key: groupID) {
+            try await sealedRecord(in: Table.senderKeyHolders, key: groupID, where: "groupID = ?", [groupID])
+                .map { try Self.decodeHolders(Data($0)) } ?? []
+        }
     }
 
     /// Adds `holders` to those of `groupID` (read and rewritten in one transaction).
     public func addSenderKeyHolders(_ holders: Set<String>, of groupID: String) async throws {
         guard !holders.isEmpty else { return }
-        try await database.pool.write { [device, secrets = database.secrets] db in
+        try await database.pool.write { [device, cache, secrets = database.secrets] db in
             let context = Self.context(table: Table.senderKeyHolders, device: device, key: groupID)
             let stored = try Data.fetchOne(
                 db, sql: "SELECT sealedRecord FROM signalSenderKeyHolders WHERE device = ? AND groupID = ?",
@@ -212,14 +242,16 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
             try db.execute(
                 sql: "INSERT OR REPLACE INTO signalSenderKeyHolders (device, groupID, sealedRecord) VALUES (?, ?, ?)",
                 arguments: [device, groupID, try secrets.seal(try Self.encodeHolders(all), context: context)])
+            db.afterNextTransaction { _ in cache.committed { $0.senderKeyHolders.set(all, for: groupID) } }
         }
     }
 
     /// Forgets every holder of `groupID` (our next message there gives everyone a new key).
     public func removeSenderKeyHolders(of groupID: String) async throws {
-        try await database.pool.write { [device] db in
+        try await database.pool.write { [device, cache] db in
             try db.execute(
                 sql: "DELETE FROM signalSenderKeyHolders WHERE device = ? AND groupID = ?", arguments: [device, groupID])
+            db.afterNextTransaction { _ in cache.committed { $0.senderKeyHolders.set([], for: groupID) } }
         }
     }
 
@@ -242,27 +274,36 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
 
     /// Deletes every Signal row of this device, in one transaction (when it is unlinked).
     public func deleteAll() async throws {
-        try await database.pool.write { [device] db in try Self.deleteAll(device: device, in: db) }
+        try await database.pool.write { [device, cache = database.signalCache] db in
+            try Self.deleteAll(device: device, in: db, cache: cache)
+        }
     }
 
-    /// Deletes every Signal row of `device` inside the caller's transaction.
-    static func deleteAll(device: String, in db: Database) throws {
+    /// Deletes every Signal row of `device` inside the caller's transaction, and what `cache`
+    /// keeps of them once it commits.
+    static func deleteAll(device: String, in db: Database, cache: SignalStateCache) throws {
         for table in Table.all {
             try db.execute(sql: "DELETE FROM \(table) WHERE device = ?", arguments: [device])
         }
+        let deviceCache = cache.device(device)
+        db.afterNextTransaction { _ in deviceCache.removeAll() }
     }
 
     // MARK: Rows and sealing
 
-    private func localIdentityRow() async throws -> (registrationID: UInt32, sealedPrivateKey: Data) {
-        let row = try await database.pool.read { [device] db in
-            try Row.fetchOne(
-                db, sql: "SELECT registrationID, sealedPrivateKey FROM signalLocalIdentity WHERE device = ?",
-                arguments: [device]
-            ).map { (registrationID: $0["registrationID"] as UInt32, sealedPrivateKey: $0["sealedPrivateKey"] as Data) }
+    private func cachedLocalIdentity() async throws -> SignalDeviceCache.LocalIdentity {
+        try await cache.readThrough(cached: { $0.localIdentity }, remember: { $0.localIdentity = $1 }) {
+            let row = try await database.pool.read { [device] db in
+                try Row.fetchOne(
+                    db, sql: "SELECT registrationID, sealedPrivateKey FROM signalLocalIdentity WHERE device = ?",
+                    arguments: [device]
+                ).map { (registrationID: $0["registrationID"] as UInt32, sealedPrivateKey: $0["sealedPrivateKey"] as Data) }
+            }
+            guard let row else { throw StoreError.notFound("the Signal identity of device \(device)") }
+            // The public half is derived rather than stored, so it cannot disagree with the private one.
+            let keyPair = try Curve25519KeyPair(privateKey: Array(open(row.sealedPrivateKey, table: Table.localIdentity, key: "")))
+            return SignalDeviceCache.LocalIdentity(keyPair: keyPair, registrationID: row.registrationID)
         }
-        guard let row else { throw StoreError.notFound("the Signal identity of device \(device)") }
-        return row
     }
 
     /// The opened `sealedRecord` of this device's row in `table` matching `condition`, or nil.
@@ -271,7 +312,7 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
     ) async throws -> [UInt8]? {
         let sealed = try await database.pool.read { [device] db in
             try Data.fetchOne(
-                db, sql: "SELECT sealedRecord FROM \(table) WHERE device = ? AND \(condition)",
+                db.cachedStatement(sql: "SELECT sealedRecord FROM \(table) WHERE device = ? AND \(condition)"),
                 arguments: [device] + arguments)
         }
         return try sealed.map { Array(try open($0, table: table, key: key)) }

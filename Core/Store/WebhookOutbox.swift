@@ -37,16 +37,17 @@ public struct WebhookOutbox: Sendable {
         return id
     }
 
-    /// The oldest pending delivery of each session, oldest first, due or not.
+    /// The oldest pending delivery of each session, oldest first, due or not. (Compiled once
+    /// per connection: the dispatcher asks after every delivery.)
     public func heads() async throws -> [WebhookDelivery] {
         try await database.pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.columns) FROM webhookOutbox WHERE seq IN
-                        (SELECT MIN(seq) FROM webhookOutbox WHERE state = ? GROUP BY session)
-                    ORDER BY seq
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(Self.columns) FROM webhookOutbox WHERE seq IN
+                            (SELECT MIN(seq) FROM webhookOutbox WHERE state = ? GROUP BY session)
+                        ORDER BY seq
+                        """),
                 arguments: [WebhookDelivery.State.pending.rawValue]
             ).map(Self.decode)
         }
@@ -56,7 +57,8 @@ public struct WebhookOutbox: Sendable {
     /// - Throws: `StoreError.crypto` when the sealed payload does not open with this key.
     public func payload(id: String) async throws -> String? {
         let sealed = try await database.pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT sealedPayload FROM webhookOutbox WHERE id = ?", arguments: [id])
+            try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT sealedPayload FROM webhookOutbox WHERE id = ?"), arguments: [id])
         }
         return try sealed.map {
             String(decoding: try database.secrets.open($0, context: Self.context(id: id)), as: UTF8.self)
