@@ -37,7 +37,7 @@ struct GroupMessagingTests {
                     return (info, (event["Message"] as? [String: Any])?["conversation"] as? String ?? "")
                 }
             }
-            let anaClient = try await Self.client(named: "ana", in: world)
+            let anaClient = try await world.session(named: "ana").client
 
             // The session → both phones, twice (the second without sender key distribution).
             for text in ["olá, grupo", "tudo bem?"] {
@@ -65,7 +65,7 @@ struct GroupMessagingTests {
             #expect(messages(of: biaSession).count == 1, "nothing of the group from before the link")
 
             // Bia's session → Ana's session and Caio's phone.
-            let biaClient = try await Self.client(named: "bia", in: world)
+            let biaClient = try await world.session(named: "bia").client
             _ = try await biaClient.send(Self.text("obrigada!"), to: group)
             try await world.waitUntil { messages(of: anaSession).contains { $0.text == "obrigada!" } }
             // Caio's phone already has the two first messages and Bia's welcome.
@@ -118,7 +118,7 @@ struct GroupMessagingTests {
                 let seconds = try #require(ISO8601DateFormatter().date(from: createdAt)).timeIntervalSinceNow
                 #expect(abs(seconds) < 120)
 
-                let anaClient = try await Self.client(named: "ana", in: world)
+                let anaClient = try await world.session(named: "ana").client
                 _ = try await anaClient.send(Self.text("antes"), to: group)
                 for phone in [bia, caio] { _ = try await world.waitForMessages(of: phone, count: 1) }
 
@@ -209,11 +209,6 @@ struct GroupMessagingTests {
     }
 
     /// The running client of the session named `name`.
-    static func client(named name: String, in world: LinkingWorld) async throws -> WhatsAppClient {
-        let session = try #require(world.gateway.gateway.sessions.all.first { $0.name == name })
-        return try #require(await world.gateway.gateway.clients.client(of: session))
-    }
-
     static func text(_ text: String) -> WAE2E_Message {
         var message = WAE2E_Message()
         message.conversation = text

@@ -77,15 +77,8 @@ struct PresenceTests {
             world.gateway.gateway.events.subscribe("Presence") { session, _, json in
                 presences.withLock { $0.append((session, json)) }
             }
-            try await world.gateway.test(.router) { client async throws in
-                try await world.linkSession(named: "caio", token: "tok-caio", to: caio, on: client)
-                try await world.linkSession(named: "dora", token: "tok-dora", to: dora, on: client)
-            }
-            let sessions = world.gateway.gateway.sessions.all
-            let caioSession = try #require(sessions.first { $0.name == "caio" })
-            let doraSession = try #require(sessions.first { $0.name == "dora" })
-            let caioClient = try #require(await world.gateway.gateway.clients.client(of: caioSession))
-            let doraClient = try #require(await world.gateway.gateway.clients.client(of: doraSession))
+            let linked = try await world.linkedSessions([("caio", caio), ("dora", dora)])
+            let ((_, caioClient), (doraSession, doraClient)) = (linked[0], linked[1])
 
             // Caio goes online, then Dora subscribes and is told; then Caio goes offline.
             try await caioClient.sendPresence(available: true, name: "Caio")
@@ -120,15 +113,8 @@ struct PresenceTests {
                     (try? JSONSerialization.jsonObject(with: Data($0.json.utf8))) as? [String: Any]
                 }
             }
-            try await world.gateway.test(.router) { client async throws in
-                try await world.linkSession(named: "eli", token: "tok-eli", to: eli, on: client)
-                try await world.linkSession(named: "fabi", token: "tok-fabi", to: fabi, on: client)
-            }
-            let sessions = world.gateway.gateway.sessions.all
-            let eliSession = try #require(sessions.first { $0.name == "eli" })
-            let fabiSession = try #require(sessions.first { $0.name == "fabi" })
-            let eliClient = try #require(await world.gateway.gateway.clients.client(of: eliSession))
-            let fabiClient = try #require(await world.gateway.gateway.clients.client(of: fabiSession))
+            let linked = try await world.linkedSessions([("eli", eli), ("fabi", fabi)])
+            let ((eliSession, eliClient), (fabiSession, fabiClient)) = (linked[0], linked[1])
             let created = try await world.sandbox(
                 .post, "/sandbox/groups", #"{"Creator":"\#(gabi)","Participants":["\#(eli)","\#(fabi)"],"Subject":"Trio"}"#)
             let group = try #require(created.object["JID"] as? String)

@@ -32,15 +32,6 @@ struct RetryReceiptTests {
         #expect(try await !world.sandboxServer.router.phoneHasSession(phone, with: device))
     }
 
-    /// A session linked to `phone`'s account, and its client.
-    static func linkedClient(_ world: LinkingWorld, phone: String, name: String) async throws -> WhatsAppClient {
-        try await world.gateway.test(.router) { client async throws in
-            try await world.linkSession(named: name, token: "tok-\(name)", to: phone, on: client)
-        }
-        let session = try #require(world.gateway.gateway.sessions.all.first { $0.name == name })
-        return try #require(await world.gateway.gateway.clients.client(of: session))
-    }
-
     @Test("a phone that forgot its session still receives the session's next texts, after a retry", .timeLimit(.minutes(5)))
     func oneToOne() async throws {
         try await LinkingWorld.run { world in
@@ -48,7 +39,7 @@ struct RetryReceiptTests {
             try await world.createAccounts([(ana, "Ana"), (bia, "Bia")])
             let events = Mutex<[String]>([])
             world.gateway.gateway.events.subscribe("Message") { _, _, json in events.withLock { $0.append(json) } }
-            let client = try await Self.linkedClient(world, phone: ana, name: "ana")
+            let client = try await world.linkedSessions([("ana", ana)])[0].client
             let biaJID = JID(user: bia, server: JID.userServer)
 
             // A conversation both ways, so both sides hold a full session.
@@ -79,7 +70,7 @@ struct RetryReceiptTests {
         try await LinkingWorld.run { world in
             let (ana, bia, caio) = ("5511999990081", "5511999990082", "5511999990083")
             try await world.createAccounts([(ana, "Ana"), (bia, "Bia"), (caio, "Caio")])
-            let client = try await Self.linkedClient(world, phone: ana, name: "ana")
+            let client = try await world.linkedSessions([("ana", ana)])[0].client
             let created = try await world.sandbox(
                 .post, "/sandbox/groups", #"{"Creator":"\#(ana)","Participants":["\#(bia)","\#(caio)"],"Subject":"Trio"}"#)
             #expect(created.status == .ok, "\(created.object)")
@@ -115,7 +106,7 @@ struct RetryReceiptTests {
             try await world.createAccounts([(ana, "Ana"), (bia, "Bia")])
             let events = Mutex<[String]>([])
             world.gateway.gateway.events.subscribe("Message") { _, _, json in events.withLock { $0.append(json) } }
-            let client = try await Self.linkedClient(world, phone: ana, name: "ana")
+            let client = try await world.linkedSessions([("ana", ana)])[0].client
             let send = { (text: String) async throws -> String in
                 let reply = try await world.sandbox(
                     .post, "/sandbox/send", #"{"From":"\#(bia)","To":"\#(ana)@s.whatsapp.net","Message":{"conversation":"\#(text)"}}"#)

@@ -7,6 +7,7 @@ import Testing
 import WAClient
 import WATransport
 import WagoSandbox
+import WagoStore
 @testable import WagoServer
 
 /// A sandbox and a gateway pointed at it, the sandbox's control API mounted on the gateway.
@@ -93,6 +94,23 @@ extension LinkingWorld {
         let text = try #require(qr.data?["QRText"] as? String)
         _ = try await sandbox(.post, "/sandbox/link", #"{"Phone":"\#(phone)","QR":"\#(text)"}"#)
         _ = try await client.waitForStatus(token: token) { $0["LoggedIn"] as? Bool == true }
+    }
+
+    /// The session named `name` and its client.
+    func session(named name: String) async throws -> (record: SessionRecord, client: WhatsAppClient) {
+        let record = try #require(gateway.gateway.sessions.all.first { $0.name == name })
+        return (record, try #require(await gateway.gateway.clients.client(of: record)))
+    }
+
+    /// New sessions linked (through REST, token "tok-<name>") to the accounts of the given
+    /// phones, with their clients, in order.
+    func linkedSessions(_ names: [(name: String, phone: String)]) async throws -> [(record: SessionRecord, client: WhatsAppClient)] {
+        try await gateway.test(.router) { client async throws in
+            for (name, phone) in names { try await linkSession(named: name, token: "tok-\(name)", to: phone, on: client) }
+        }
+        var sessions: [(record: SessionRecord, client: WhatsAppClient)] = []
+        for (name, _) in names { sessions.append(try await session(named: name)) }
+        return sessions
     }
 
     /// What `phone` received, once it holds at least `count` messages (at most 15 s).
