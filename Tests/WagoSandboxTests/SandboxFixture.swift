@@ -29,7 +29,7 @@ struct SandboxFixture {
 
     static let adminToken = "test-admin-token"
     /// Long enough for a handshake split into 3-byte messages on a loaded machine.
-    static let handshakeTimeout = Duration.seconds(2)
+    static let handshakeTimeout = Duration.seconds(10)
 
     /// Records `device` as linked to its phone number's account (created when missing), as if
     /// the phone had linked it.
