@@ -17,18 +17,19 @@ actor GroupStore {
     }
 
     /// Creates a group of `creator` and `participants` with a fresh id like WhatsApp's
-    /// ("120363" and 12 more digits).
-    func create(subject: String, creator: String, participants: [String], now: Date = Date()) throws(PrivateFile.WriteError)
-        -> GroupRecord
-    {
+    /// ("120363" and 12 more digits), addressed by phone number or, `addressingMode` "lid", by LID.
+    func create(
+        subject: String, creator: String, participants: [String], addressingMode: String? = nil, now: Date = Date()
+    ) throws(PrivateFile.WriteError) -> GroupRecord {
         var id: String
         repeat {
             id = "120363" + (0..<12).map { _ in String(Int.random(in: 0...9)) }.joined()
         } while groups[id] != nil
         var members = [creator]
         for participant in participants where !members.contains(participant) { members.append(participant) }
-        let record = GroupRecord(
+        var record = GroupRecord(
             id: id, subject: subject, creator: creator, participants: members, created: Int64(now.timeIntervalSince1970))
+        record.addressingMode = addressingMode
         try save(record)
         return record
     }

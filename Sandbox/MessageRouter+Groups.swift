@@ -10,15 +10,20 @@ import WAProto
 /// the `skmsg` to all of them, each device's own `<enc>` (a sender key distribution) to that
 /// device only.
 extension MessageRouter {
-    /// `POST /sandbox/groups`: a group of `creator` and `participants`, all existing accounts;
-    /// every member's companions get `<create type=new>`.
-    func createGroup(subject: String, creator: String, participants: [String], now: Date = Date()) async throws(ControlError)
-        -> GroupRecord
-    {
+    /// `POST /sandbox/groups`: a group of `creator` and `participants`, all existing accounts,
+    /// addressed by phone number or (`addressingMode` "lid") by LID; every member's companions
+    /// get `<create type=new>`.
+    func createGroup(
+        subject: String, creator: String, participants: [String], addressingMode: String? = nil, now: Date = Date()
+    ) async throws(ControlError) -> GroupRecord {
+        if let addressingMode, !Self.groupAddressingModes.contains(addressingMode) {
+            throw .badRequest("AddressingMode must be pn or lid, not \"\(addressingMode)\"")
+        }
         try await requireAccounts([creator] + participants)
         let group: GroupRecord
         do throws(PrivateFile.WriteError) {
-            group = try await groups.create(subject: subject, creator: creator, participants: participants, now: now)
+            group = try await groups.create(
+                subject: subject, creator: creator, participants: participants, addressingMode: addressingMode, now: now)
         } catch {
             throw .internalError("\(error)")
         }
@@ -52,6 +57,7 @@ extension MessageRouter {
                     ? ControlError.conflict("\(phone) is in \(jid) already") : ControlError.notFound("\(phone) is not in \(jid)")
             }
             group.participants = action == .add ? group.participants + phones : group.participants.filter { !phones.contains($0) }
+            group.settings?.admins.removeAll(where: phones.contains)
             group.participantVersionID = version
         }
         let previous = before.participantVersionID ?? ""
@@ -76,14 +82,15 @@ extension MessageRouter {
         return after
     }
 
-    /// `POST /sandbox/groups/subject`: a member (`actor`, the creator when nil) renames the group.
+    /// `POST /sandbox/groups/subject`: a member (`actor`, the creator when nil; an admin when
+    /// the group is locked) renames the group.
     func changeSubject(of jid: JID, to subject: String, by actor: String?, now: Date = Date()) async throws(ControlError)
         -> GroupRecord
     {
         let timestamp = Int64(now.timeIntervalSince1970)
         let (_, after) = try await groups.update(jid) { group throws(ControlError) in
             let member = actor ?? group.creator
-            guard group.participants.contains(member) else { throw .forbidden("\(member) is not in \(jid)") }
+            try Self.requireEditor(member, of: group)
             group.subject = subject
             group.subjectSetAt = timestamp
             group.subjectSetBy = member
@@ -95,14 +102,14 @@ extension MessageRouter {
         return after
     }
 
-    private func requireAccounts(_ phones: [String]) async throws(ControlError) {
+    func requireAccounts(_ phones: [String]) async throws(ControlError) {
         for phone in phones {
             guard await accounts.account(phone: phone) != nil else { throw .notFound("no account \(phone)") }
         }
     }
 
     /// Sends `changes`, made by `actor`, to every companion of `phones` (phones keep no notifications).
-    private func announce(
+    func announce(
         _ changes: [GroupNotification.Change], in group: GroupRecord, by actor: String, to phones: [String], now: Date
     ) async {
         let notification = GroupNotification(
@@ -121,7 +128,8 @@ extension MessageRouter {
     private func startOverSenderKeys(in group: GroupRecord) async {
         for phone in group.participants {
             guard let account = await accounts.account(phone: phone) else { continue }
-            let name = GroupMessageEncryptor.senderKeyName(group: group.jid, sender: account.deviceJID(0))
+            let name = GroupMessageEncryptor.senderKeyName(
+                group: group.jid, sender: Self.groupDevice(0, of: account, in: group))
             do {
                 try await phones.startOver(name, of: group.jid, phone: phone)
             } catch {
@@ -135,17 +143,7 @@ extension MessageRouter {
         guard let jid = GroupInfoQuery.group(in: iq) else { throw .badRequest("w:g2 query without a group in to") }
         guard let group = await groups.group(jid) else { throw .notFound("no group \(jid)") }
         guard group.participants.contains(device.user) else { throw .forbidden("\(device) is not in \(jid)") }
-        return GroupInfoQuery.answer(to: iq, metadata: group.metadata)
-    }
-
-    /// Every device of every member of `group`, the phones' included.
-    func devices(of group: GroupRecord) async -> [JID] {
-        var devices: [JID] = []
-        for phone in group.participants {
-            guard let account = await accounts.account(phone: phone) else { continue }
-            devices += account.deviceIDs.map(account.deviceJID)
-        }
-        return devices
+        return GroupInfoQuery.answer(to: iq, metadata: await addressedMetadata(of: group))
     }
 
     /// Checks a group `<message to=<group> phash>[<participants>…]<enc type=skmsg>` from a
@@ -158,15 +156,16 @@ extension MessageRouter {
     ) async throws(MessageRefusal) -> RoutedMessage {
         guard let group = await groups.group(jid) else { throw .notFound("no group \(jid)") }
         guard group.participants.contains(account.phone) else { throw .forbidden("\(sender) is not in \(jid)") }
-        let members = await devices(of: group)
+        let memberDevices = await memberDevices(of: group)
+        let members = memberDevices.map(\.device)
         let senderDevice = account.deviceJID(sender.device)
         var own: [JID: [Node]] = [:]
         for participant in stanza.child(tagged: "participants")?.children ?? [] {
             guard participant.tag == "to", let target = participant["jid"]?.jid else {
                 throw .badRequest("participants hold <\(participant.tag)> without a jid")
             }
-            let device = JID(user: target.user, server: JID.userServer, device: target.device)
-            guard members.contains(device), target.server == JID.userServer else {
+            // Named in the group's addressing (LID devices in a LID-addressed group).
+            guard let device = memberDevices.first(where: { $0.addressed == target })?.device else {
                 throw .notFound("\(target) is no device of a member of \(jid)")
             }
             guard device != senderDevice else { throw .badRequest("\(device) is the sender") }
@@ -180,7 +179,7 @@ extension MessageRouter {
 
         let timestamp = Int64(now.timeIntervalSince1970)
         var attributes = Self.deliveryAttributes(of: stanza, from: jid, timestamp: timestamp, account: account)
-        attributes["participant"] = .jid(senderDevice)
+        Self.nameParticipant(sender.device, of: account, in: group, in: &attributes)
         let deviceIdentity = stanza.child(tagged: "device-identity")
         let deliveries = targets.map { device in
             let encs = own[device] ?? []
@@ -191,7 +190,7 @@ extension MessageRouter {
         }
         return RoutedMessage(
             id: id, chat: jid, timestamp: timestamp, deliveries: deliveries,
-            serverPHash: Self.mismatchedPHash(of: stanza, devices: members))
+            serverPHash: Self.mismatchedPHash(of: stanza, devices: memberDevices.map(\.addressed)))
     }
 
     /// `POST /sandbox/send` to a group: `account`'s phone encrypts `message` with its sender
@@ -202,8 +201,8 @@ extension MessageRouter {
         guard let group = await groups.group(jid) else { throw .notFound("no group \(jid)") }
         guard group.participants.contains(account.phone) else { throw .forbidden("\(account.phone) is not in \(jid)") }
         let store = GroupPhoneSignalStore(sessions: PhoneSignalStore(account: account, state: phones))
-        let members = await devices(of: group)
-        let sender = account.deviceJID(0)
+        let members = await memberDevices(of: group).map(\.addressed)
+        let sender = Self.groupDevice(0, of: account, in: group)
         let id = MessageID.generate(ownUser: account.phone)
         let built: GroupMessageEncryptor.Stanza
         do {

@@ -1,5 +1,7 @@
 import Foundation
 import WABinary
+import WAMessaging
+import WASignal
 
 /// 1:1 messages addressed to a LID, as WhatsApp's server routes them: the sender's devices
 /// reach the recipient as LIDs (`from=<lid>:<device>@lid`), with its phone number as
@@ -41,6 +43,32 @@ extension MessageRouter {
     func lid(of user: JID) async -> JID? {
         guard user.server == JID.userServer else { return nil }
         return await accounts.account(owning: user)?.lidJID
+    }
+
+    /// Before `store`'s phone writes to `devices`: a session it holds with one of them by phone
+    /// number while writing to it as a LID moves to the LID address, as WhatsApp's apps move
+    /// their sessions once they know a contact's LID; the message then goes on the same ratchet
+    /// (no new prekey message). Runs in the phone's lane of `phoneSignal`.
+    func migratePhoneSessions(of store: some SignalSessionStore, to devices: [JID]) async throws {
+        for device in devices where device.server == JID.lidServer {
+            guard let owner = await accounts.account(owning: device) else { continue }
+            let (phoneAddress, lidAddress) = (owner.deviceJID(device.device).signalAddress, device.signalAddress)
+            guard let record = try await store.session(for: phoneAddress), let identity = record.remoteIdentity,
+                try await store.session(for: lidAddress)?.hasSession != true
+            else { continue }
+            try await store.commit(
+                SessionCommit(address: lidAddress, record: record, remoteIdentity: identity, consumedPreKeyID: nil))
+            try await store.commit(
+                SessionCommit(address: phoneAddress, record: SessionRecord(), remoteIdentity: identity, consumedPreKeyID: nil))
+        }
+    }
+
+    /// Before a phone decrypts `stanza`: a sender writing from a LID device whose phone-number
+    /// session the phone holds gets that session moved to the LID, as the gateway does.
+    func migratePhoneSessions(of store: some SignalSessionStore, forSenderOf stanza: Node) async throws {
+        let from = stanza["from"]?.jid
+        guard let sender = from?.server == JID.groupServer ? stanza["participant"]?.jid : from else { return }
+        try await migratePhoneSessions(of: store, to: [sender])
     }
 
     /// How a virtual phone addresses a 1:1 message to `recipient` (the JID `POST /sandbox/send`

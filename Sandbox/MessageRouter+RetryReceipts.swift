@@ -110,6 +110,8 @@ extension MessageRouter {
         guard count <= RetryReceipt.maxCount, let from = stanza["from"]?.jid else { return }
         let sender = stanza["participant"]?.jid ?? from
         let phoneDevice = account.deviceJID(0)
+        // A message from a LID device went to the phone's LID: the phone asks as its LID, as WhatsApp's do.
+        let asking = sender.server == JID.lidServer ? account.lidDeviceJID(0) : phoneDevice
         do {
             let session = try await PhoneSignalStore(account: account, state: phones).session(for: sender.signalAddress)
             let keys = count > 1 || session?.hasSession != true ? try await claimBundles([phoneDevice])[phoneDevice] : nil
@@ -117,7 +119,7 @@ extension MessageRouter {
                 let request = RetryReceipt.request(
                     for: stanza, count: count, registrationID: account.phoneKeys.registrationID, keys: keys)
             else { return }
-            await relayRetry(request, from: phoneDevice)
+            await relayRetry(request, from: asking)
         } catch {
             logger.warning("a virtual phone could not ask for a message again", metadata: ["error": "\(error)"])
         }
@@ -125,7 +127,8 @@ extension MessageRouter {
 
     /// A retry receipt for a message `phone`'s phone sent: it encrypts the message again for
     /// the device that asked, on a new session from the receipt's keys when it gives some, and
-    /// routes the resend, as whatsmeow answers one. Runs in the phone's lane.
+    /// routes the resend, as whatsmeow answers one. Phones keep no answer history: one that is
+    /// asked again without keys always starts a new session. Runs in the phone's lane.
     func phoneAnswerRetry(_ receipt: Node, phone: String) async {
         guard let account = await accounts.account(phone: phone) else { return }
         do {
@@ -138,7 +141,8 @@ extension MessageRouter {
             let store = GroupPhoneSignalStore(sessions: PhoneSignalStore(account: account, state: phones))
             let resend = try await retry.resend(
                 message, sender: sender, store: store, senderKeys: store,
-                fetchBundles: { try await self.claimBundles($0) }, deviceIdentity: nil)
+                fetchBundles: { try await self.claimBundles($0) }, history: RetryReceipt.AnswerHistory(),
+                deviceIdentity: nil)
             await deliver(try await checkResend(resend, from: sender, now: Date()))
         } catch {
             logger.warning("a virtual phone could not answer a retry receipt", metadata: ["error": "\(error)"])

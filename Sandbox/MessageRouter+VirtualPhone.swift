@@ -17,6 +17,7 @@ extension MessageRouter {
         let store = GroupPhoneSignalStore(sessions: PhoneSignalStore(account: account, state: phones))
         let received: ReceivedMessage
         do {
+            try await migratePhoneSessions(of: store, forSenderOf: stanza)
             received = try await ReceivedMessage.decrypt(
                 stanza, ownUser: account.jid, ownLID: account.lidJID, store: store, senderKeys: store)
             try await phones.record(
@@ -53,7 +54,8 @@ extension MessageRouter {
         let stanza: Node
         do {
             stanza = try await phoneSignal.run(in: phone) {
-                try await MessageEncryptor(store: store, fetchBundles: { try await self.claimBundles($0) }).stanza(
+                try await self.migratePhoneSessions(of: store, to: addressing.recipientDevices)
+                return try await MessageEncryptor(store: store, fetchBundles: { try await self.claimBundles($0) }).stanza(
                     for: message, id: id, to: addressing.to, recipientDevices: addressing.recipientDevices,
                     ownDevices: addressing.ownDevices, deviceIdentity: nil)
             }

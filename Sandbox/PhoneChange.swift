@@ -40,11 +40,6 @@ struct PhoneChange: Codable, Sendable, Equatable {
             if groupKeys.forgetsHolders { state.holders[groupKeys.group] = nil }
             if !groupKeys.addedHolders.isEmpty { state.holders[groupKeys.group, default: []].formUnion(groupKeys.addedHolders) }
         }
-        if let received, !state.received.contains(received) {
-            state.received.append(received)
-            if state.received.count > PhoneStore.messageLimit {
-                state.received.removeFirst(state.received.count - PhoneStore.messageLimit)
-            }
-        }
+        if let received { state.receive(received) }
     }
 }

@@ -51,15 +51,8 @@ final class PhoneChangeLog {
         return changes
     }
 
-    /// `change` as a line of the log: callers encode it before they take the store's turn, so
-    /// that phones encode in parallel.
-    static func line(for change: PhoneChange) throws -> Data {
-        var line = try JSONEncoder().encode(change)
-        line.append(UInt8(ascii: "\n"))
-        return line
-    }
-
-    /// Appends a `line(for:)`.
+    /// Appends a `PhoneChange.logLine`: callers encode it before they take the store's turn,
+    /// so that phones encode in parallel.
     func append(line: Data) throws(PrivateFile.WriteError) {
         do {
             try handle.seek(toOffset: bytes)

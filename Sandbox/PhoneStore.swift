@@ -26,7 +26,31 @@ actor PhoneStore {
         var consumedPreKeys: Set<UInt32> = []
         var senderKeys: [String: Data] = [:]
         var holders: [String: Set<String>] = [:]
-        var received: [PhoneMessage] = []
+        /// Changed by `receive(_:)` only, which keeps `receivedIDs` with it.
+        private(set) var received: [PhoneMessage] = []
+        /// How many of `received` have each id: a message is looked for among those with its
+        /// id only, not compared with every kept one (a send's cost grew with the phone's history).
+        private var receivedIDs: [String: Int] = [:]
+
+        enum CodingKeys: String, CodingKey {
+            case sessions, identities, consumedPreKeys, senderKeys, holders, received
+        }
+
+        init() {}
+
+        /// Keeps `message` unless it was received already, dropping the oldest beyond
+        /// `PhoneStore.messageLimit`.
+        mutating func receive(_ message: PhoneMessage) {
+            if receivedIDs[message.id] != nil, received.contains(message) { return }
+            received.append(message)
+            receivedIDs[message.id, default: 0] += 1
+            guard received.count > PhoneStore.messageLimit else { return }
+            let dropped = received.count - PhoneStore.messageLimit
+            for old in received.prefix(dropped) {
+                receivedIDs[old.id] = receivedIDs[old.id].flatMap { $0 > 1 ? $0 - 1 : nil }
+            }
+            received.removeFirst(dropped)
+        }
     }
 
     private let file: URL
@@ -93,13 +117,7 @@ actor PhoneStore {
 
     /// Encodes `change` on the caller's task, then logs and applies it.
     nonisolated func change(_ change: PhoneChange) async throws(PrivateFile.WriteError) {
-        let line: Data
-        do {
-            line = try PhoneChangeLog.line(for: change)
-        } catch {
-            throw PrivateFile.WriteError(path: file.path, reason: "encoding a change failed: \(error)")
-        }
-        try await apply(change, line: line)
+        try await apply(change, line: change.logLine)
     }
 
     /// Logs `change` as `line` and applies it; when logging fails nothing changes.
@@ -135,6 +153,6 @@ extension PhoneStore.PhoneState {
         consumedPreKeys = try container.decode(Set<UInt32>.self, forKey: .consumedPreKeys)
         senderKeys = try container.decodeIfPresent([String: Data].self, forKey: .senderKeys) ?? [:]
         holders = try container.decodeIfPresent([String: Set<String>].self, forKey: .holders) ?? [:]
-        received = try container.decode([PhoneMessage].self, forKey: .received)
+        for message in try container.decode([PhoneMessage].self, forKey: .received) { receive(message) }
     }
 }

@@ -1,8 +1,9 @@
-/// Hex text ↔ bytes, for the debug CLI and logs.
+/// Hex text ↔ bytes, for the debug CLI, logs and webhook signatures.
 public enum Hex {
-    /// Lowercase hex.
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// Lowercase hex, by table (it runs for every webhook delivery).
     public static func string<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {

@@ -13,13 +13,24 @@ extension WhatsAppClient {
         try await groupMetadata.metadata(of: group) { try await self.fetchGroupMetadata($0) }.participants
     }
 
-    /// The metadata of `group`, asked of the server.
+    /// Our device as it writes in `group`: `ownDevice` (by phone number), or the same device
+    /// as a LID in a LID-addressed group (whatsmeow's `sendGroup`), whose members then get our
+    /// sender key on their LID devices and see us as a LID participant.
+    func groupSender(in group: JID, ownDevice: JID) async throws -> JID {
+        let metadata = try await groupMetadata.metadata(of: group) { try await self.fetchGroupMetadata($0) }
+        guard metadata.isLIDAddressed, let ownLID = device.lid.flatMap({ try? JID(parsing: $0) }) else { return ownDevice }
+        return JID(user: ownLID.user, server: JID.lidServer, device: ownDevice.device)
+    }
+
+    /// The metadata of `group`, asked of the server; the phone numbers and LIDs it pairs are stored.
     /// - Throws: `ClientError.server` when the server refuses (not a participant, no such group).
     public func fetchGroupMetadata(_ group: JID) async throws -> GroupMetadata {
         guard loggedIn else { throw ClientError.notLoggedIn }
         let answer = try await socket.sendIQ(GroupInfoQuery.request(group: group))
         try ClientError.check(answer)
-        return try GroupInfoQuery.metadata(in: answer)
+        let metadata = try GroupInfoQuery.metadata(in: answer)
+        learnLIDMappings(from: metadata)
+        return metadata
     }
 
     /// `<notification type=w:gp2 from=<group>>`: the group changed, so its metadata is asked
@@ -50,8 +61,13 @@ extension WhatsAppClient {
             try await withSignalSessions {
                 try await senderKeyHolders.forgetHolders(of: group)
                 if !left.isEmpty {
-                    try await signal.storeSenderKey(
-                        SenderKeyRecord(), for: GroupMessageEncryptor.senderKeyName(group: group, sender: ownJID))
+                    // Our key by phone number and, for a LID-addressed group, by LID.
+                    let ownLID = device.lid.flatMap { try? JID(parsing: $0) }
+                        .map { JID(user: $0.user, server: JID.lidServer, device: ownJID.device) }
+                    for sender in [ownJID, ownLID].compactMap({ $0 }) {
+                        try await signal.storeSenderKey(
+                            SenderKeyRecord(), for: GroupMessageEncryptor.senderKeyName(group: group, sender: sender))
+                    }
                 }
             }
         }

@@ -2,6 +2,7 @@ import Logging
 import WABinary
 import WAMessaging
 import WAProto
+import WASignal
 import WATransport
 import WagoStore
 
@@ -11,18 +12,58 @@ import WagoStore
 extension WhatsAppClient {
     /// Where a 1:1 message to `chat` goes: its LID when known or when the server gives one
     /// (a usync with `<lid/>`, as whatsmeow's `GetUserInfo`), else its phone number.
+    /// A phone number's sessions made before its LID was known move to the LID first
+    /// (whatsmeow's `encryptMessageForDevices`), so the message goes on the same ratchets.
     func addressing(of chat: JID, ownDevice: JID) async throws -> LIDAddressing {
         let ownLIDDevice = device.lid.flatMap { try? JID(parsing: $0) }
-        return try await LIDAddressing.resolve(
+        let addressing = try await LIDAddressing.resolve(
             chat, ownDevice: ownDevice, ownLIDDevice: ownLIDDevice,
             lid: { phone in try await self.lid(of: phone) },
             phone: { [lids] lid in try await lids.phone(forLID: lid.user).map { JID(user: $0, server: JID.userServer) } })
+        if let phone = addressing.peerRecipientPN, lidMigration.isPending(phone.nonAD.signalAddress.name) {
+            try await withSignalSessions { await migrateSessions(of: phone, to: addressing.recipient) }
+        }
+        return addressing
     }
 
-    /// The LID of phone number `phone`: stored, else asked of the server (and stored).
+    /// The LID of phone number `phone`: stored, else asked of the server (and stored). A
+    /// number the server gave none for is not asked about again for a while (`LIDStore`).
     func lid(of phone: JID) async throws -> JID? {
-        if let lid = try await lids.lid(forPhone: phone.user) { return JID(user: lid, server: JID.lidServer) }
-        return try await lookUpLIDs(of: [phone])[phone.nonAD]
+        try await lids.lid(forPhone: phone.user) { _ in try await self.lookUpLIDs(of: [phone])[phone.nonAD]?.user }
+            .map { JID(user: $0, server: JID.lidServer) }
+    }
+
+    /// Before decrypting `stanza`: when its sender writes as a LID whose phone number the
+    /// stanza (`sender_pn`, `participant_pn`) or our map names, the sessions we had with that
+    /// number move to the LID, so its message decrypts in the session it was encrypted in.
+    /// Runs inside `withSignalSessions`.
+    func migrateSessions(forSenderOf stanza: Node) async {
+        guard let from = stanza["from"]?.jid else { return }
+        let inGroup = from.server == JID.groupServer
+        guard let sender = inGroup ? stanza["participant"]?.jid : from, sender.server == JID.lidServer else { return }
+        var phone = stanza[inGroup ? "participant_pn" : "sender_pn"]?.jid
+        if phone?.server != JID.userServer {
+            phone = (try? await lids.phone(forLID: sender.user)).map { JID(user: $0, server: JID.userServer) }
+        }
+        guard let phone else { return }
+        await migrateSessions(of: phone, to: sender)
+    }
+
+    /// Moves the Signal state of phone number `phone` to LID `lid` (once per number and
+    /// process); a failure is logged: the message then needs a new session, as without it.
+    /// Runs inside `withSignalSessions`.
+    private func migrateSessions(of phone: JID, to lid: JID) async {
+        do {
+            let moved = try await lidMigration.migrate(
+                from: phone.nonAD.signalAddress.name, to: JID(user: lid.user, server: JID.lidServer).signalAddress.name)
+            if moved.sessions > 0 || moved.senderKeys > 0 {
+                logger.info(
+                    "moved Signal state to a LID",
+                    metadata: ["sessions": "\(moved.sessions)", "senderKeys": "\(moved.senderKeys)"])
+            }
+        } catch {
+            logger.warning("could not move Signal state to a LID", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Asks the server for the LIDs of `users` (phone numbers) and stores what it gives.
@@ -58,6 +99,18 @@ extension WhatsAppClient {
             return (phone.user, lid.user)
         }
         storeLIDMappings(mappings, from: "a history blob")
+    }
+
+    /// Stores the phone number ↔ LID pairs a group's participant list names.
+    func learnLIDMappings(from group: GroupMetadata) {
+        let mappings = group.participantAlternatives.compactMap { participant, alternative -> (phone: String, lid: String)? in
+            switch (participant.server, alternative.server) {
+            case (JID.userServer, JID.lidServer): (participant.user, alternative.user)
+            case (JID.lidServer, JID.userServer): (alternative.user, participant.user)
+            default: nil
+            }
+        }
+        storeLIDMappings(mappings, from: "a group's participants")
     }
 
     /// What we learn by the way is only logged when it cannot be stored: the next send asks again.

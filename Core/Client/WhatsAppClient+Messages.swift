@@ -28,7 +28,8 @@ extension WhatsAppClient {
         rememberSent(message, to: chat, id: id)
         let ack =
             chat.server == JID.groupServer
-            ? try await sendToGroup(message, group: chat.nonAD, id: id, ownJID: ownJID)
+            ? try await sendToGroup(
+                message, group: chat.nonAD, id: id, ownJID: try await groupSender(in: chat.nonAD, ownDevice: ownJID))
             : try await sendToUser(message, to: try await addressing(of: chat, ownDevice: ownJID), id: id)
         let seconds = ack["t"].flatMap { Double($0.description) } ?? Date().timeIntervalSince1970
         return SentMessage(id: id, timestamp: Date(timeIntervalSince1970: seconds))
@@ -119,10 +120,36 @@ extension WhatsAppClient {
         try await socket.send(node)
     }
 
-    /// Runs `operation` alone among the client's Signal operations. The actor alone would
-    /// interleave concurrent sends and receives at every `await`, and two operations on one
-    /// session would reuse or lose its ratchet state.
+    /// Runs `operation` alone among the client's Signal operations, on a store that holds every
+    /// write of earlier ones (`signalCommits` flushed first): such operations read and write
+    /// `signal` directly. The actor alone would interleave concurrent sends and receives at
+    /// every `await`, and two operations on one session would reuse or lose its ratchet state.
     func withSignalSessions<Value>(_ operation: () async throws -> Value) async throws -> Value {
+        try await withSignalLock {
+            try await signalCommits.flush()
+            return try await operation()
+        }
+    }
+
+    /// Runs `operation` alone among the client's Signal operations on a `SignalTransaction` over
+    /// the store and the writes of earlier sends still being committed, hands what it wrote to
+    /// `signalCommits` and, once the lock is free for the next message, waits until a commit
+    /// stored it: a message encrypted for many devices, and the messages encrypted while one
+    /// commit ran, are one commit. If `operation` throws, nothing is stored. The caller sends
+    /// the ciphertexts only once this returned: a ratchet step that was sent must never be
+    /// taken again after a crash.
+    func withSignalTransaction<Value>(_ operation: (SignalTransaction) async throws -> Value) async throws -> Value {
+        let (value, ticket) = try await withSignalLock {
+            let transaction = SignalTransaction(over: signal, pending: await signalCommits.pending)
+            let value = try await operation(transaction)
+            return (value, await signalCommits.submit(await transaction.writes))
+        }
+        try await signalCommits.durable(ticket)
+        return value
+    }
+
+    /// Runs `operation` when no other Signal operation of this client runs.
+    private func withSignalLock<Value>(_ operation: () async throws -> Value) async throws -> Value {
         while signalBusy { await withCheckedContinuation { signalWaiters.append($0) } }
         signalBusy = true
         defer {
@@ -130,20 +157,6 @@ extension WhatsAppClient {
             if !signalWaiters.isEmpty { signalWaiters.removeFirst().resume() }
         }
         return try await operation()
-    }
-
-    /// Runs `operation` alone among the client's Signal operations (`withSignalSessions`) on a
-    /// `SignalTransaction` over the store, then commits everything it wrote in one SQLite
-    /// transaction: a message encrypted for many devices is one commit. If `operation` throws,
-    /// nothing is stored. Commit before the ciphertexts leave: a ratchet step that was sent
-    /// must never be taken again.
-    func withSignalTransaction<Value>(_ operation: (SignalTransaction) async throws -> Value) async throws -> Value {
-        try await withSignalSessions {
-            let transaction = SignalTransaction(over: signal)
-            let value = try await operation(transaction)
-            try await signal.commit(await transaction.writes)
-            return value
-        }
     }
 
     /// Every device of `users`: cached lists, the others by usync.
@@ -220,6 +233,7 @@ extension WhatsAppClient {
     func handleMessage(_ stanza: Node) async throws {
         guard let ownJID = device.jid.flatMap({ try? JID(parsing: $0) }) else { return }
         let decrypted: Result<ReceivedMessage, any Error> = try await withSignalSessions {
+            await migrateSessions(forSenderOf: stanza)
             let transaction = SignalTransaction(over: signal)
             let received: ReceivedMessage
             do {

@@ -48,6 +48,8 @@ public actor WhatsAppClient {
     /// Whether a Signal operation runs, and who waits for it (`withSignalSessions`).
     var signalBusy = false
     var signalWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Stores sends' Signal writes, several messages a commit (`withSignalTransaction`).
+    let signalCommits: SignalGroupCommit
     /// Callers waiting for the next state change (`waitUntil`).
     private var stateWaiters: [CheckedContinuation<Void, Never>] = []
     /// Device lists, group metadata and our sender key's holders, for sending (WhatsAppClient+Messages).
@@ -56,12 +58,16 @@ public actor WhatsAppClient {
     let senderKeyHolders: StoredSenderKeyHolders
     /// Phone number ↔ LID pairs this session learned (WhatsAppClient+LID).
     let lids: LIDStore
+    /// Moves a peer's Signal state to its LID addresses once its LID is known (WhatsAppClient+LID).
+    let lidMigration: SignalLIDMigration
     /// The last `media_conn` answer and when it expires (WhatsAppClient+Media.swift).
     var cachedMediaConnection: (connection: MediaConnection, expiresAt: ContinuousClock.Instant)?
     /// Created at the first upload or download.
     var mediaHTTPClient: HTTPClient?
     /// Our latest sent messages by chat and id, to answer retry receipts (WhatsAppClient+Retry).
     var recentlySent = RecentMessages<String, WAE2E_Message>(capacity: WhatsAppClient.recentlySentCapacity)
+    /// How often devices asked for our messages again, and when their sessions were started anew.
+    let retryAnswers = RetryReceipt.AnswerHistory()
     /// Latest received media messages by media key, and media retries waiting for the phone's
     /// answer by message id (WhatsAppClient+MediaRetry).
     var recentMedia = RecentMessages<[UInt8], ReceivedMessage>(capacity: WhatsAppClient.recentMediaCapacity)
@@ -92,7 +98,9 @@ public actor WhatsAppClient {
         self.device = device
         self.identity = identity
         senderKeyHolders = StoredSenderKeyHolders(signal: signal)
+        signalCommits = SignalGroupCommit(storing: { try await signal.commit($0) })
         lids = LIDStore(database: database, device: session)
+        lidMigration = SignalLIDMigration(database: database, device: session)
         eventHandler = events
         let noiseKey = try Curve25519KeyPair(privateKey: device.noisePrivateKey)
         let payload = PayloadSource(devices: devices, signal: signal, session: session, configuration: configuration)

@@ -4,7 +4,8 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
-/// Outbound HTTP/1.1 (TLS for https), one connection per request. It resolves the host itself,
+/// Outbound HTTP/1.1 (TLS for https), one connection per request, or kept alive for many
+/// (`connection(to:)`). It resolves the host itself,
 /// asks the caller's address check about the address and connects to that very address, so a
 /// DNS answer that changes between check and connection (rebinding) cannot aim a request at a
 /// network the caller refuses.
@@ -51,17 +52,47 @@ public struct HTTPClient: Sendable {
         -> HTTPClientResponse
     {
         let destination = try HTTPDestination(request.url)
+        return try await withRequestTimeout {
+            try await exchange(request, with: destination, responseBodyLimit: responseBodyLimit)
+        }
+    }
+
+    /// Opens a connection to `url`'s origin for requests sent one after the other on it
+    /// (HTTP/1.1 keep-alive): resolving, the address check and the TLS handshake happen once.
+    public func connection(to url: URL) async throws(HTTPClientError) -> HTTPKeepAliveConnection {
+        let destination = try HTTPDestination(url)
+        let requestTimeout = requestTimeout
+        return try await withRequestTimeout {
+            let (channel, handler) = try await connect(to: destination) { channel in
+                let handler = HTTPExchangeHandler()
+                try channel.pipeline.syncOperations.addHandler(handler)
+                return NIOLoopBound(handler, eventLoop: channel.eventLoop)
+            }
+            // Connected just as the timeout won: nobody will take this channel.
+            if Task.isCancelled {
+                channel.close(promise: nil)
+                throw HTTPClientError.cancelled
+            }
+            return HTTPKeepAliveConnection(
+                channel: channel, handler: handler, destination: destination, requestTimeout: requestTimeout)
+        }
+    }
+
+    /// `body`, failing with `timedOut` after `requestTimeout`.
+    private func withRequestTimeout<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value)
+        async throws(HTTPClientError) -> Value
+    {
         let requestTimeout = requestTimeout
         do {
-            return try await withThrowingTaskGroup(of: HTTPClientResponse.self) { group in
-                group.addTask { try await exchange(request, with: destination, responseBodyLimit: responseBodyLimit) }
+            return try await withThrowingTaskGroup(of: Value.self) { group in
+                group.addTask { try await body() }
                 group.addTask {
                     try await Task.sleep(for: requestTimeout)
                     throw HTTPClientError.timedOut(requestTimeout)
                 }
                 defer { group.cancelAll() }
-                guard let response = try await group.next() else { throw HTTPClientError.cancelled }
-                return response
+                guard let value = try await group.next() else { throw HTTPClientError.cancelled }
+                return value
             }
         } catch let error as HTTPClientError {
             throw error
@@ -72,12 +103,14 @@ public struct HTTPClient: Sendable {
         }
     }
 
-    private func exchange(
-        _ request: HTTPClientRequest, with destination: HTTPDestination, responseBodyLimit: Int
-    ) async throws -> HTTPClientResponse {
+    /// A channel to `destination` (TLS for https, then HTTP/1.1 client handlers), with what
+    /// `finish` adds on its event loop.
+    private func connect<Extra: Sendable>(
+        to destination: HTTPDestination, finish: @escaping @Sendable (any Channel) throws -> Extra
+    ) async throws -> (any Channel, Extra) {
         let address = try await resolve(destination)
         let tlsContext = tlsContext
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(TimeAmount(connectTimeout))
             .connect(to: address) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -88,14 +121,25 @@ public struct HTTPClient: Sendable {
                             NIOSSLClientHandler(context: tlsContext, serverHostname: isIPLiteral ? nil : destination.host))
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
-                        wrappingChannelSynchronously: channel)
+                    return (channel, try finish(channel))
                 }
             }
+    }
+
+    private func exchange(
+        _ request: HTTPClientRequest, with destination: HTTPDestination, responseBodyLimit: Int
+    ) async throws -> HTTPClientResponse {
+        let (_, channel) = try await connect(to: destination) { channel in
+            try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+        }
         return try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(.head(Self.head(of: request, to: destination)))
-            if !request.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: request.body)))) }
-            try await outbound.write(.end(nil))
+            // One write: a receiver that has the whole body may answer and close before a
+            // separate write of the end, which then fails on a closed channel although the
+            // request was taken (a webhook posted twice).
+            var parts: [HTTPClientRequestPart] = [.head(Self.head(of: request, to: destination, keepAlive: false))]
+            if !request.body.isEmpty { parts.append(.body(.byteBuffer(ByteBuffer(bytes: request.body)))) }
+            parts.append(.end(nil))
+            try await outbound.write(contentsOf: parts)
             var response: HTTPClientResponse?
             var body: [UInt8] = []
             for try await part in inbound {
@@ -139,13 +183,13 @@ public struct HTTPClient: Sendable {
         return address
     }
 
-    private static func head(of request: HTTPClientRequest, to destination: HTTPDestination) -> HTTPRequestHead {
+    static func head(of request: HTTPClientRequest, to destination: HTTPDestination, keepAlive: Bool) -> HTTPRequestHead {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: destination.hostHeader)
         if !request.body.isEmpty || request.method == .post || request.method == .put {
             headers.add(name: "Content-Length", value: String(request.body.count))
         }
-        headers.add(name: "Connection", value: "close")
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
         for header in request.headers { headers.add(name: header.name, value: header.value) }
         return HTTPRequestHead(
             version: .http1_1, method: HTTPMethod(rawValue: request.method.rawValue), uri: destination.target,

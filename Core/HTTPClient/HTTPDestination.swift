@@ -10,6 +10,9 @@ struct HTTPDestination: Sendable {
     var target: String
     var hostHeader: String
 
+    /// Scheme, host and port: requests to one origin may share a kept-alive connection.
+    var origin: String { "\(tls ? "https" : "http")://\(hostHeader):\(port)" }
+
     init(_ url: URL) throws(HTTPClientError) {
         guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false) else {
             throw .invalidURL("not a URL")

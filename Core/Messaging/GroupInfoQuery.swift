@@ -24,7 +24,8 @@ public enum GroupInfoQuery {
         return try metadata(ofGroup: group)
     }
 
-    /// Reads a `<group id creator creation subject s_t s_o p_v_id><participant jid [type]/>…`
+    /// Reads a `<group id creator creation subject s_t s_o p_v_id [addressing_mode]><participant
+    /// jid [type] [phone_number|lid]/>…`
     /// (whatsmeow's `parseGroupNode`, the parts the gateway uses).
     public static func metadata(ofGroup group: Node) throws(MessagingError) -> GroupMetadata {
         guard let id = group["id"]?.description, !id.isEmpty else { throw .malformed("<group> without id") }
@@ -34,12 +35,16 @@ public enum GroupInfoQuery {
             subject: group["subject"]?.description ?? "", creator: group["creator"]?.jid, participants: [],
             created: group["creation"].flatMap { Int64($0.description) } ?? 0,
             subjectSetAt: group["s_t"].flatMap { Int64($0.description) } ?? 0, subjectSetBy: group["s_o"]?.jid,
-            participantVersionID: group["p_v_id"]?.description ?? "")
+            participantVersionID: group["p_v_id"]?.description ?? "",
+            addressingMode: group["addressing_mode"]?.description ?? "")
         for child in group.children {
             switch child.tag {
             case "participant":
                 guard let jid = child["jid"]?.jid else { throw .malformed("group <participant> without jid") }
                 metadata.participants.append(jid.nonAD)
+                if let alternative = child[Self.alternativeAttribute(of: jid)]?.jid {
+                    metadata.participantAlternatives[jid.nonAD] = alternative.nonAD
+                }
                 let type = child["type"]?.description
                 if type == "admin" || type == "superadmin" { metadata.admins.insert(jid.nonAD) }
                 if type == "superadmin" { metadata.superAdmins.insert(jid.nonAD) }
@@ -58,7 +63,8 @@ public enum GroupInfoQuery {
         return Node(tag: "iq", attributes: attributes, content: .nodes([groupNode(of: metadata)]))
     }
 
-    /// `<group id creator creation subject s_t [s_o] [p_v_id]><participant jid [type]/>…[<locked/>][<announcement/>]`.
+    /// `<group id creator creation subject s_t [s_o] [p_v_id] [addressing_mode]><participant jid [type]
+    /// [phone_number|lid]/>…[<locked/>][<announcement/>]`.
     public static func groupNode(of metadata: GroupMetadata) -> Node {
         var attributes: Attributes = [
             "id": .string(metadata.jid.user), "subject": .string(metadata.subject),
@@ -67,8 +73,12 @@ public enum GroupInfoQuery {
         if let creator = metadata.creator { attributes["creator"] = .jid(creator) }
         if let setBy = metadata.subjectSetBy { attributes["s_o"] = .jid(setBy) }
         if !metadata.participantVersionID.isEmpty { attributes["p_v_id"] = .string(metadata.participantVersionID) }
+        if !metadata.addressingMode.isEmpty { attributes["addressing_mode"] = .string(metadata.addressingMode) }
         var children = metadata.participants.map { participant in
             var attributes: Attributes = ["jid": .jid(participant)]
+            if let alternative = metadata.participantAlternatives[participant] {
+                attributes[alternativeAttribute(of: participant)] = .jid(alternative)
+            }
             if metadata.superAdmins.contains(participant) {
                 attributes["type"] = "superadmin"
             } else if metadata.admins.contains(participant) {
@@ -79,5 +89,11 @@ public enum GroupInfoQuery {
         if metadata.isLocked { children.append(Node(tag: "locked")) }
         if metadata.isAnnounce { children.append(Node(tag: "announcement")) }
         return Node(tag: "group", attributes: attributes, content: .nodes(children))
+    }
+
+    /// The `<participant>` attribute naming the other identity of `participant`: `phone_number`
+    /// for a LID, `lid` for a phone number (whatsmeow's `parseParticipant`).
+    private static func alternativeAttribute(of participant: JID) -> String {
+        participant.server == JID.lidServer ? "phone_number" : "lid"
     }
 }

@@ -24,11 +24,21 @@ public struct GroupMetadata: Sendable, Equatable {
     public var isLocked: Bool
     /// `<announcement/>`: only admins send messages.
     public var isAnnounce: Bool
+    /// `addressing_mode`: "lid" when members are named by LID and write as LIDs (whatsmeow's
+    /// `AddressingMode`), "pn" or "" when by phone number.
+    public var addressingMode: String
+    /// Each participant's other identity where the server names it: the `phone_number` of a
+    /// LID participant, the `lid` of a phone-number one.
+    public var participantAlternatives: [JID: JID]
+
+    /// Whether the group's members are LIDs: we send there from our LID.
+    public var isLIDAddressed: Bool { addressingMode == "lid" }
 
     public init(
         jid: JID, subject: String, creator: JID?, participants: [JID], admins: Set<JID> = [], superAdmins: Set<JID> = [],
         created: Int64 = 0, subjectSetAt: Int64 = 0, subjectSetBy: JID? = nil, participantVersionID: String = "",
-        isLocked: Bool = false, isAnnounce: Bool = false
+        isLocked: Bool = false, isAnnounce: Bool = false, addressingMode: String = "",
+        participantAlternatives: [JID: JID] = [:]
     ) {
         self.jid = jid
         self.subject = subject
@@ -42,5 +52,7 @@ public struct GroupMetadata: Sendable, Equatable {
         self.participantVersionID = participantVersionID
         self.isLocked = isLocked
         self.isAnnounce = isAnnounce
+        self.addressingMode = addressingMode
+        self.participantAlternatives = participantAlternatives
     }
 }

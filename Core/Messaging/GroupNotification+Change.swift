@@ -16,12 +16,17 @@ extension GroupNotification {
         case announce(Bool, versionID: String)
         /// `<ephemeral expiration/>` (a timer in seconds) or `<not_ephemeral/>` (nil).
         case ephemeral(timer: UInt32?)
-        /// `<membership_approval_mode/>`: joining needs an admin's approval.
-        case membershipApprovalRequired
+        /// `<membership_approval_mode><group_join state=on|off/></membership_approval_mode>`:
+        /// whether joining needs an admin's approval (on without `<group_join>`, as whatsmeow reads it).
+        case membershipApproval(required: Bool)
         /// `<delete reason/>`: the group is gone.
         case deleted(reason: String)
-        /// `<invite code/>`: a new invite link.
+        /// `<invite code/>`: a new invite link (the old one was revoked).
         case inviteLink(code: String)
+        /// `<link link_type><group…/></link>`: the group was linked to a community or subgroup.
+        case linked(LinkChange)
+        /// `<unlink unlink_type unlink_reason><group…/></unlink>`: such a link was undone.
+        case unlinked(LinkChange)
         /// `<suspended/>` or `<unsuspended/>`.
         case suspended(Bool)
         /// `<create [reason] [type] [key]><group…/></create>`: this account is in a new group.
@@ -113,11 +118,15 @@ extension GroupNotification.Change {
         case "not_ephemeral":
             self = .ephemeral(timer: nil)
         case "membership_approval_mode":
-            self = .membershipApprovalRequired
+            self = .membershipApproval(required: child.child(tagged: "group_join")?["state"]?.description != "off")
         case "delete":
             self = .deleted(reason: try required("reason"))
         case "invite":
             self = .inviteLink(code: try required("code"))
+        case "link":
+            self = .linked(try GroupNotification.LinkChange(child, typeAttribute: "link_type"))
+        case "unlink":
+            self = .unlinked(try GroupNotification.LinkChange(child, typeAttribute: "unlink_type"))
         case "suspended", "unsuspended":
             self = .suspended(child.tag == "suspended")
         default:
@@ -160,12 +169,18 @@ extension GroupNotification.Change {
         case .ephemeral(let timer):
             guard let timer else { return Node(tag: "not_ephemeral") }
             return Node(tag: "ephemeral", attributes: ["expiration": .string(String(timer))])
-        case .membershipApprovalRequired:
-            return Node(tag: "membership_approval_mode")
+        case .membershipApproval(let required):
+            return Node(
+                tag: "membership_approval_mode",
+                content: .nodes([Node(tag: "group_join", attributes: ["state": .string(required ? "on" : "off")])]))
         case .deleted(let reason):
             return Node(tag: "delete", attributes: ["reason": .string(reason)])
         case .inviteLink(let code):
             return Node(tag: "invite", attributes: ["code": .string(code)])
+        case .linked(let link):
+            return link.node(tag: "link", typeAttribute: "link_type")
+        case .unlinked(let link):
+            return link.node(tag: "unlink", typeAttribute: "unlink_type")
         case .suspended(let suspended):
             return Node(tag: suspended ? "suspended" : "unsuspended")
         case .created(let creation):

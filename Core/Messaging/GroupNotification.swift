@@ -5,6 +5,9 @@ import WABinary
 /// removed (or leaving: removing themselves), promoted or demoted; the subject, description or a
 /// setting; or, alone, `<create>` when this account joined or was added to a group.
 public struct GroupNotification: Sendable, Equatable {
+    /// What an `<invite code>` is the end of (whatsmeow's `InviteLinkPrefix`).
+    public static let inviteLinkPrefix = "https://chat.whatsapp.com/"
+
     public var group: JID
     public var id: String
     /// The acting member's push name.

@@ -7,23 +7,22 @@ import WASignal
 /// Answering a retry receipt as whatsmeow's `handleRetryReceipt` does: the message again,
 /// encrypted for the asking device alone, with the original id.
 extension RetryReceipt {
-    /// Whether the asking device's session must be started anew before the resend: it sent
-    /// its keys, or it asked more than once (whatsmeow then fetches its bundle).
-    public var needsNewSession: Bool { bundle != nil || count > 1 }
-
     /// The resend of `original` (the message as we sent it) to the asking device: for a group
     /// `<message to=<group> participant=<device>>` with our sender key inside, for our own other
     /// device a `DeviceSentMessage`, else `<message to=<device> device_fanout=false>`; one
     /// `<enc count=N>` on that device's session, with our identity when it is a prekey message.
-    /// A session is started first from the receipt's bundle, or from `fetchBundles` when the
-    /// receipt asks again or we have none.
+    /// A session is started first from the receipt's bundle, or from `fetchBundles` when we
+    /// have none or `history` says it is time for a new one (whatsmeow's `shouldRecreateSession`).
     /// - Parameters:
     ///   - sender: this device.
     ///   - senderKeys: where our group sender key lives (read for a group's resend only).
+    ///   - history: when sessions were last started anew for retry receipts.
     ///   - deviceIdentity: our ADVSignedDeviceIdentity without the account key.
+    /// - Throws: `MessagingError.noBundle` when a new session is due and the device has no bundle.
     public func resend(
         _ original: WAE2E_Message, sender: JID, store: any SignalProtocolStore, senderKeys: any SignalSenderKeyStore,
-        fetchBundles: @escaping @Sendable ([JID]) async throws -> [JID: PreKeyBundle], deviceIdentity: [UInt8]?
+        fetchBundles: @escaping @Sendable ([JID]) async throws -> [JID: PreKeyBundle], history: AnswerHistory,
+        deviceIdentity: [UInt8]?
     ) async throws -> Node {
         let chat = self.chat(sender: sender)
         var message = original
@@ -41,9 +40,12 @@ extension RetryReceipt {
         let address = requester.signalAddress
         if let bundle {
             try await SessionCipher(store: store, address: address).processBundle(bundle)
-        } else if count > 1, try await store.session(for: address)?.hasSession == true,
-            let fetched = try await fetchBundles([requester])[requester]
+        } else if await history.shouldRecreateSession(
+            with: requester, count: count, hasSession: try await store.session(for: address)?.hasSession == true)
         {
+            guard let fetched = try await fetchBundles([requester])[requester] else {
+                throw MessagingError.noBundle(requester.description)
+            }
             try await SessionCipher(store: store, address: address).processBundle(fetched)
         }
         var encAttributes = MessageAttributes.encAttributes(of: original)

@@ -50,9 +50,7 @@ public struct Gateway: Sendable {
         let webhooks = try WebhookDispatcher(
             outbox: outbox, sessions: sessions, urlPolicy: urlPolicy, settings: settings.webhooks, logger: logger,
             media: WebhookMediaFetcher(clients: clients, logger: logger))
-        events.subscribePayloads { session, type, payload, eventID in
-            try await webhooks.accept(session: session, type: type, payload: payload, eventID: eventID)
-        }
+        events.subscribePayloads(webhooks)
         WebhookAdminRoutes(outbox: outbox, dispatcher: webhooks, bodyLimit: settings.maxRequestBodyBytes)
             .register(on: &core)
 

@@ -37,4 +37,12 @@ public struct SignalWriteBatch: Sendable {
     public mutating func add(_ record: SenderKeyRecord, for name: SenderKeyName) {
         senderKeys[name] = record
     }
+
+    /// Adds every write of `later`, a batch made after this one: its sessions and sender keys
+    /// replace ours, its consumed prekeys join ours.
+    public mutating func add(_ later: SignalWriteBatch) {
+        sessions.merge(later.sessions) { _, newer in newer }
+        consumedPreKeyIDs.formUnion(later.consumedPreKeyIDs)
+        senderKeys.merge(later.senderKeys) { _, newer in newer }
+    }
 }

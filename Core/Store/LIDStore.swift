@@ -14,15 +14,46 @@ public final class LIDStore: Sendable {
     /// The session whose mappings these are.
     private let device: String
     private let cache = Mutex(Cache())
+    /// How long a phone number the server gave no LID for is not asked about again.
+    private let noLIDLifetime: Duration
 
     private struct Cache {
         var lidByPhone: [String: String] = [:]
         var phoneByLID: [String: String] = [:]
+        /// Phone numbers the server had no LID for, until when that answer holds (in memory
+        /// only: a restart asks again).
+        var noLIDUntil: [String: ContinuousClock.Instant] = [:]
     }
 
-    public init(database: WagoDatabase, device: String) {
+    /// - Parameter noLIDLifetime: how long "this number has no LID" is believed (an hour by
+    ///   default: accounts get LIDs rarely, and any mapping learned meanwhile ends it at once).
+    public init(database: WagoDatabase, device: String, noLIDLifetime: Duration = .seconds(3600)) {
         self.database = database
         self.device = device
+        self.noLIDLifetime = noLIDLifetime
+    }
+
+    /// The LID user of `phone`: stored, else what `lookUp` (the server) answers, which is
+    /// stored. A number `lookUp` found no LID for is not looked up again for `noLIDLifetime`,
+    /// unless a mapping for it is put meanwhile, so that sends to it do not ask every time.
+    public func lid(
+        forPhone phone: String, lookingUp lookUp: @Sendable (String) async throws -> String?
+    ) async throws -> String? {
+        if let lid = try await lid(forPhone: phone) { return lid }
+        let now = ContinuousClock.now
+        let known = cache.withLock { cache in
+            guard let until = cache.noLIDUntil[phone] else { return false }
+            if until > now { return true }
+            cache.noLIDUntil[phone] = nil
+            return false
+        }
+        if known { return nil }
+        guard let lid = try await lookUp(phone) else {
+            cache.withLock { $0.noLIDUntil[phone] = now.advanced(by: noLIDLifetime) }
+            return nil
+        }
+        try put(phone: phone, lid: lid)
+        return lid
     }
 
     /// The LID user of phone number `phone` (user parts, digits only), nil when unknown.
@@ -95,6 +126,7 @@ public final class LIDStore: Sendable {
 
     private func remember(phone: String, lid: String) {
         cache.withLock { cache in
+            cache.noLIDUntil[phone] = nil
             if let oldLID = cache.lidByPhone[phone] { cache.phoneByLID[oldLID] = nil }
             if let oldPhone = cache.phoneByLID[lid] { cache.lidByPhone[oldPhone] = nil }
             cache.lidByPhone[phone] = lid

@@ -25,16 +25,37 @@ public struct WebhookOutbox: Sendable {
         let id = id ?? WebhookEventID.random()
         let sealed = try Self.seal(payload, id: id, with: database.secrets)
         try await database.pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO webhookOutbox
-                        (id, session, type, sealedPayload, createdAt, attempts, nextAttemptAt, state, lastError)
-                    VALUES (?, ?, ?, ?, ?, 0, ?, ?, '')
-                    ON CONFLICT (id) DO NOTHING
-                    """,
-                arguments: [id, session, type, sealed, now, now, WebhookDelivery.State.pending.rawValue])
+            try Self.insert(id: id, session: session, type: type, sealed: sealed, at: now, into: db)
         }
         return id
+    }
+
+    /// `enqueue` for a caller that cannot suspend (the plugin ABI's synchronous `emit_event`):
+    /// the row is committed when this returns. It writes through the writer connection, whose
+    /// serial queue never waits on Swift concurrency, so it is safe on a cooperative thread.
+    @discardableResult
+    public func enqueueSynchronously(
+        session: String, type: String, payload: String, id: String? = nil, at now: Date = Date()
+    ) throws -> String {
+        let id = id ?? WebhookEventID.random()
+        let sealed = try Self.seal(payload, id: id, with: database.secrets)
+        try database.pool.write { db in
+            try Self.insert(id: id, session: session, type: type, sealed: sealed, at: now, into: db)
+        }
+        return id
+    }
+
+    private static func insert(
+        id: String, session: String, type: String, sealed: Data, at now: Date, into db: Database
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO webhookOutbox
+                    (id, session, type, sealedPayload, createdAt, attempts, nextAttemptAt, state, lastError)
+                VALUES (?, ?, ?, ?, ?, 0, ?, ?, '')
+                ON CONFLICT (id) DO NOTHING
+                """
+        ).execute(arguments: [id, session, type, sealed, now, now, WebhookDelivery.State.pending.rawValue])
     }
 
     /// The oldest pending delivery of each session, oldest first, due or not. (Compiled once
@@ -65,10 +86,35 @@ public struct WebhookOutbox: Sendable {
         }
     }
 
-    /// The receiver accepted the delivery, or its session is gone: the row goes.
-    public func remove(id: String) async throws {
+    /// The oldest pending deliveries of `session` with their `jsonData` texts, in order, at
+    /// most `limit`: what a session's worker posts one after the other.
+    /// - Throws: `StoreError.crypto` when a sealed payload does not open with this key.
+    public func pending(session: String, limit: Int) async throws -> [(delivery: WebhookDelivery, payload: String)] {
+        // Decoded inside the read: a non-Sendable result (`[Row]`) would pick GRDB's blocking
+        // `read`, which can deadlock the cooperative pool (see `WagoDatabase`).
+        let rows: [(delivery: WebhookDelivery, sealed: Data)] = try await database.pool.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(Self.columns), sealedPayload FROM webhookOutbox
+                        WHERE state = ? AND session = ? ORDER BY seq LIMIT ?
+                        """),
+                arguments: [WebhookDelivery.State.pending.rawValue, session, limit]
+            ).map { row in (try Self.decode(row), row["sealedPayload"]) }
+        }
+        return try rows.map { row in
+            let payload = try database.secrets.open(row.sealed, context: Self.context(id: row.delivery.id))
+            return (row.delivery, String(decoding: payload, as: UTF8.self))
+        }
+    }
+
+    /// The receiver accepted these deliveries, or their session is gone: the rows go, in one
+    /// transaction.
+    public func remove(ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
         try await database.pool.write { db in
-            try db.execute(sql: "DELETE FROM webhookOutbox WHERE id = ?", arguments: [id])
+            let statement = try db.cachedStatement(sql: "DELETE FROM webhookOutbox WHERE id = ?")
+            for id in ids { try statement.execute(arguments: [id]) }
         }
     }
 

@@ -49,12 +49,29 @@ enum MessageStatusBook {
     /// Moves `ids` forward to `status`; a receipt for a message never recorded as sent still
     /// counts (it may overtake the send's own answer).
     static func record(_ status: Status, ids: [String], at timestamp: Int64, session: String, host: Host) async throws {
-        try await onQueue {
-            for id in ids {
-                if let known = try storedEntry(id, session: session, host: host), known.status >= status { continue }
-                let value = try MessagingPlugin.jsonText(["Status": status.name, "Timestamp": timestamp])
-                try host.kvSet(key(id), Array(value.utf8), session: session)
+        try await onQueue { try write(status, ids: ids, at: timestamp, session: session, host: host) }
+    }
+
+    /// `record`, queued without waiting for it (a failure is logged): a sent message's answer
+    /// need not wait for the book, and an `entry` asked for after this returned queues behind
+    /// it, so it sees the record.
+    static func recordQueued(_ status: Status, ids: [String], at timestamp: Int64, session: String, host: Host) {
+        queue.async {
+            do {
+                try write(status, ids: ids, at: timestamp, session: session, host: host)
+            } catch {
+                host.log(.warning, "could not record messages \(ids) as \(status.name): \(error)")
             }
+        }
+    }
+
+    /// Runs on `queue`.
+    private static func write(_ status: Status, ids: [String], at timestamp: Int64, session: String, host: Host) throws {
+        for id in ids {
+            if let known = try storedEntry(id, session: session, host: host), known.status >= status { continue }
+            // What `jsonText` writes for this object (sorted keys), without JSONSerialization.
+            let value = #"{"Status":"\#(status.name)","Timestamp":\#(timestamp)}"#
+            try host.kvSet(key(id), Array(value.utf8), session: session)
         }
     }
 

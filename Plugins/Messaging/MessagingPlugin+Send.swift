@@ -44,11 +44,11 @@ extension MessagingPlugin {
     }
 
     /// Sends a `Message` and answers with what the host reported; records the message as sent
-    /// for `/message/status` (a failure to record it is logged: the message is out).
+    /// for `/message/status`, queued (a failure to record it is logged: the message is out).
     static func deliver(
         _ message: [String: Any], to chat: String, id: String?, _ request: Request, _ host: Host
     ) async throws -> Response {
-        let options = try id.map { #"{"ID":\#(try jsonText($0))}"# } ?? ""
+        let options = id.map { #"{"ID":\#(jsonString($0))}"# } ?? ""
         let sent = try await host.sendMessage(
             session: request.session, chat: chat, messageJSON: try jsonText(message), optionsJSON: options)
         guard let reply = try JSONSerialization.jsonObject(with: Data(sent.utf8)) as? [String: Any],
@@ -57,12 +57,9 @@ extension MessagingPlugin {
             throw HTTPError(500, "the host answered send_message with \(sent)")
         }
         let timestamp = (reply["Timestamp"] as? NSNumber)?.int64Value ?? Int64(Date().timeIntervalSince1970)
-        do {
-            try await MessageStatusBook.record(.sent, ids: [sentID], at: timestamp, session: request.session, host: host)
-        } catch {
-            host.log(.warning, "could not record message \(sentID) as sent: \(error)")
-        }
-        return .json(try jsonText(["Details": "Sent", "Timestamp": timestamp, "Id": sentID]))
+        MessageStatusBook.recordQueued(.sent, ids: [sentID], at: timestamp, session: request.session, host: host)
+        // `jsonText(["Details": "Sent", "Timestamp": timestamp, "Id": sentID])`, written directly.
+        return .json(#"{"Details":"Sent","Id":\#(jsonString(sentID)),"Timestamp":\#(timestamp)}"#)
     }
 
     /// A `MessageKey` (WAProto field names: protobuf JSON keeps their case).
@@ -71,6 +68,27 @@ extension MessagingPlugin {
     }
 
     static func nowMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// `text` as a JSON string literal, as `jsonText` writes it (slashes unescaped), without
+    /// JSONSerialization's cost: every send answers with its id.
+    static func jsonString(_ text: String) -> String {
+        var literal = "\""
+        literal.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": literal += "\\\""
+            case "\\": literal += "\\\\"
+            case "\n": literal += "\\n"
+            case "\r": literal += "\\r"
+            case "\t": literal += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                literal += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: literal.unicodeScalars.append(scalar)
+            }
+        }
+        return literal + "\""
+    }
 
     static func jsonText(_ value: Any) throws -> String {
         let options: JSONSerialization.WritingOptions = [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes]

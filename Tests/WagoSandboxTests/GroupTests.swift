@@ -10,8 +10,9 @@ import WATransport
 
 /// Groups in the sandbox: creation and the `w:g2` query, messages with sender keys between
 /// virtual phones and a companion (the key distributed once per device), the server's `phash`
-/// check, devices notifications, membership and subject changes announced as `w:gp2`
-/// notifications, chat states in a group, and the stanza attributes of edits and revokes.
+/// check, devices notifications, membership, subject, admin, description, settings and invite
+/// link changes announced as `w:gp2` notifications, chat states in a group, and the stanza
+/// attributes of edits and revokes.
 @Suite(.timeLimit(.minutes(1)))
 struct GroupTests: AliceAndBob {
     static let carolPhone = "15550003333"
@@ -109,8 +110,8 @@ struct GroupTests: AliceAndBob {
             let group = try await Self.createGroup(control)
             try await alice.loggedIn(info) { aliceSocket, aliceLog in
                 let account = try #require(await fixture.server.accounts.account(phone: Self.alicePhone))
-                let members = await fixture.server.router.devices(
-                    of: try #require(await fixture.server.router.groups.group(group)))
+                let members = await fixture.server.router.memberDevices(
+                    of: try #require(await fixture.server.router.groups.group(group))).map(\.device)
                 #expect(members.count == 5)
                 #expect(members.contains(account.deviceJID(7)))
 
@@ -348,6 +349,141 @@ struct GroupTests: AliceAndBob {
             let waiting = try await fixture.server.router.offline.takeAll(for: alice.device.jid)
             let notifications = try waiting.compactMap { try GroupNotification($0) }
             #expect(notifications.map { $0.changes.map(\.node.tag) } == [["create"], ["remove"], ["subject"], ["remove"]])
+        }
+    }
+
+    @Test func adminChangesAreAnnouncedInWhatsmeowsShapes() async throws {
+        let fixture = try await trioFixture()
+        try await fixture.run { info in
+            let control = try ControlClient(info)
+            let aliceUser = JID(user: Self.alicePhone, server: JID.userServer)
+            let bobUser = JID(user: Self.bobPhone, server: JID.userServer)
+            let group = try await Self.createGroup(control)
+            try await bob.loggedIn(info) { bobSocket, bobLog in
+                _ = try await Self.groupNotification(bobLog) { $0.creation != nil }
+                var seen: Set<String> = []
+                /// Posts `body` to `/sandbox/groups/<route>` and returns the answer and the
+                /// `w:gp2` stanza Bob's companion then gets, the first new one whose changes `tags` name.
+                func change(_ route: String, _ body: String, tags: [String]) async throws -> (json: [String: Any], node: Node) {
+                    let answer = try await control.post("/sandbox/groups/\(route)", raw: body)
+                    #expect(answer.status == 200, "\(route): \(answer.json)")
+                    let node = try await bobLog.wait { event in
+                        event.node(tagged: "notification").flatMap {
+                            $0["type"]?.description == "w:gp2" && $0.children.map(\.tag) == tags
+                                && !seen.contains($0["id"]?.description ?? "") ? $0 : nil
+                        }
+                    }
+                    seen.insert(node["id"]?.description ?? "")
+                    #expect(node["from"]?.jid == group)
+                    // The client reads what the sandbox wrote, and writes it back the same.
+                    let notification = try #require(try GroupNotification(node))
+                    #expect(notification.node == node)
+                    return (answer.json, node)
+                }
+
+                // Alice promotes Bob: <promote><participant jid/></promote>; he is an admin now.
+                let promoted = try await change(
+                    "admins", #"{"Group":"\#(group)","Action":"promote","Participants":["\#(Self.bobPhone)"]}"#, tags: ["promote"])
+                #expect(promoted.node["participant"]?.jid == aliceUser)
+                #expect(promoted.node.children.first?.children == [Node(tag: "participant", attributes: ["jid": .jid(bobUser)])])
+                #expect(promoted.json["Admins"] as? [String] == [Self.alicePhone, Self.bobPhone])
+                let metadata = try GroupInfoQuery.metadata(in: try await bobSocket.sendIQ(GroupInfoQuery.request(group: group)))
+                #expect(metadata.admins == [aliceUser, bobUser])
+                #expect(metadata.superAdmins == [aliceUser])
+
+                // Bob, an admin, sets the description: <description id><body>…</body></description>.
+                let described = try await change(
+                    "description", #"{"Group":"\#(group)","Description":"Só avisos","By":"\#(Self.bobPhone)"}"#,
+                    tags: ["description"])
+                #expect(described.node["participant"]?.jid == bobUser)
+                let description = try #require(described.node.children.first)
+                let descriptionID = try #require(description["id"]?.description)
+                #expect(!descriptionID.isEmpty)
+                #expect(description.children == [Node(tag: "body", content: .bytes(Array("Só avisos".utf8)))])
+                #expect(described.json["Description"] as? String == "Só avisos")
+
+                // Bob changes four settings at once: one notification, one child each.
+                let settings = try await change(
+                    "settings",
+                    #"{"Group":"\#(group)","Announce":true,"Locked":true,"Ephemeral":"7d","JoinApproval":true,"By":"\#(Self.bobPhone)"}"#,
+                    tags: ["announcement", "locked", "ephemeral", "membership_approval_mode"])
+                let children = settings.node.children
+                #expect(children[0]["v_id"].flatMap { Int64($0.description) } != nil)
+                #expect(children[1] == Node(tag: "locked"))
+                #expect(children[2] == Node(tag: "ephemeral", attributes: ["expiration": "604800"]))
+                #expect(children[3].children == [Node(tag: "group_join", attributes: ["state": "on"])])
+                #expect(settings.json["Locked"] as? Bool == true && settings.json["Announce"] as? Bool == true)
+                #expect(settings.json["Ephemeral"] as? Int == 604_800 && settings.json["JoinApproval"] as? Bool == true)
+                let locked = try GroupInfoQuery.metadata(in: try await bobSocket.sendIQ(GroupInfoQuery.request(group: group)))
+                #expect(locked.isLocked && locked.isAnnounce)
+
+                // Alice revokes the invite link: <invite code>, the code of the link she is answered.
+                let link = try await change("link", #"{"Group":"\#(group)"}"#, tags: ["invite"])
+                let code = try #require(link.node.children.first?["code"]?.description)
+                #expect(code.count == 22 && code.allSatisfy { $0.isLetter || $0.isNumber })
+                #expect(link.json["InviteLink"] as? String == "https://chat.whatsapp.com/\(code)")
+                let relinked = try await change("link", #"{"Group":"\#(group)"}"#, tags: ["invite"])
+                #expect(relinked.json["InviteLink"] as? String != link.json["InviteLink"] as? String)
+                #expect(relinked.node.children.first?["code"]?.description != code)
+
+                // A locked group's info is the admins' to edit; Carol is none.
+                let carolEdits = [
+                    ("subject", #"{"Group":"\#(group)","Subject":"Nosso","By":"\#(Self.carolPhone)"}"#),
+                    ("description", #"{"Group":"\#(group)","Description":"Meu","By":"\#(Self.carolPhone)"}"#),
+                    ("settings", #"{"Group":"\#(group)","Locked":false,"By":"\#(Self.carolPhone)"}"#),
+                    ("link", #"{"Group":"\#(group)","By":"\#(Self.carolPhone)"}"#),
+                    ("admins", #"{"Group":"\#(group)","Action":"promote","Participants":["\#(Self.carolPhone)"],"By":"\#(Self.carolPhone)"}"#),
+                ]
+                for (route, body) in carolEdits {
+                    let refused = try await control.post("/sandbox/groups/\(route)", raw: body)
+                    #expect(refused.status == 403, "\(route): \(refused.json)")
+                }
+
+                // Alice demotes Bob, and turns everything back: the other four children.
+                let demoted = try await change(
+                    "admins", #"{"Group":"\#(group)","Action":"demote","Participants":["\#(Self.bobPhone)"]}"#, tags: ["demote"])
+                #expect(demoted.json["Admins"] as? [String] == [Self.alicePhone])
+                let bobRefused = try await control.post(
+                    "/sandbox/groups/settings", raw: #"{"Group":"\#(group)","Locked":false,"By":"\#(Self.bobPhone)"}"#)
+                #expect(bobRefused.status == 403, "\(bobRefused.json)")
+                let reset = try await change(
+                    "settings", #"{"Group":"\#(group)","Announce":false,"Locked":false,"Ephemeral":"off","JoinApproval":false}"#,
+                    tags: ["not_announcement", "unlocked", "not_ephemeral", "membership_approval_mode"])
+                #expect(reset.node.children[3].children == [Node(tag: "group_join", attributes: ["state": "off"])])
+                #expect(reset.node.children[0]["v_id"] != children[0]["v_id"])
+
+                // Deleting the description: <description id><delete/></description>.
+                let deleted = try await change(
+                    "description", #"{"Group":"\#(group)","Description":""}"#, tags: ["description"])
+                #expect(deleted.node.children.first?.children == [Node(tag: "delete")])
+                #expect(deleted.json["Description"] as? String == "")
+
+                let refusals: [(String, String, Int)] = [
+                    ("admins", #"{"Group":"\#(group)","Action":"demote","Participants":["\#(Self.alicePhone)"]}"#, 409),
+                    ("admins", #"{"Group":"\#(group)","Action":"demote","Participants":["\#(Self.bobPhone)"]}"#, 409),
+                    ("admins", #"{"Group":"\#(group)","Action":"crown","Participants":["\#(Self.bobPhone)"]}"#, 400),
+                    ("admins", #"{"Group":"\#(group)","Action":"promote","Participants":["15550009999"]}"#, 404),
+                    ("settings", #"{"Group":"\#(group)"}"#, 400),
+                    ("settings", #"{"Group":"\#(group)","Ephemeral":"1h"}"#, 400),
+                    ("description", #"{"Group":"\#(group)","Description":""}"#, 409),
+                    ("description", #"{"Group":"\#(group)"}"#, 400),
+                    ("link", #"{"Group":"120363000000000000@g.us"}"#, 404),
+                ]
+                for (route, body, status) in refusals {
+                    let refused = try await control.post("/sandbox/groups/\(route)", raw: body)
+                    #expect(refused.status == status, "\(route) \(body): \(refused.json)")
+                    #expect(!refused["error"].isEmpty)
+                }
+            }
+            // Alice's companion, offline throughout, has them all waiting, in order.
+            let waiting = try await fixture.server.router.offline.takeAll(for: alice.device.jid)
+            let tags = try waiting.compactMap { try GroupNotification($0) }.map { $0.changes.map(\.node.tag) }
+            #expect(
+                tags == [
+                    ["create"], ["promote"], ["description"], ["announcement", "locked", "ephemeral", "membership_approval_mode"],
+                    ["invite"], ["invite"], ["demote"], ["not_announcement", "unlocked", "not_ephemeral", "membership_approval_mode"],
+                    ["description"],
+                ])
         }
     }
 

@@ -37,6 +37,31 @@ struct LIDAddressingTests {
         #expect(throws: MessagingError.self) { try DeviceListQuery.lids(in: Node(tag: "iq")) }
     }
 
+    @Test("a LID-addressed group's <group> names members by LID with phone_number and reads back (parseGroupNode)")
+    func lidGroupNode() throws {
+        let group = JID(user: "120363000000000001", server: JID.groupServer)
+        let otherLID = JID(user: "201234567890124", server: JID.lidServer)
+        let otherPhone = JID(user: "5511987654322", server: JID.userServer)
+        let lidGroup = GroupMetadata(
+            jid: group, subject: "LID", creator: lid, participants: [lid, otherLID], admins: [lid], superAdmins: [lid],
+            addressingMode: "lid", participantAlternatives: [lid: phone, otherLID: otherPhone])
+        let node = GroupInfoQuery.groupNode(of: lidGroup)
+        #expect(node["addressing_mode"]?.description == "lid")
+        #expect(node.children.first?["jid"]?.jid == lid)
+        #expect(node.children.first?["phone_number"]?.jid == phone)
+        let read = try GroupInfoQuery.metadata(ofGroup: node)
+        #expect(read == lidGroup)
+        #expect(read.isLIDAddressed)
+        // A phone-number group names each member's LID as `lid`, and no addressing mode.
+        let pnGroup = GroupMetadata(
+            jid: group, subject: "PN", creator: phone, participants: [phone], participantAlternatives: [phone: lid])
+        let pnNode = GroupInfoQuery.groupNode(of: pnGroup)
+        #expect(pnNode["addressing_mode"] == nil)
+        #expect(pnNode.children.first?["lid"]?.jid == lid)
+        #expect(try GroupInfoQuery.metadata(ofGroup: pnNode) == pnGroup)
+        #expect(!pnGroup.isLIDAddressed)
+    }
+
     @Test("a LID sender's sender_pn is its SenderAlt, on the sender's device (events.json message-text-lid)")
     func lidSender() {
         let from = JID(user: lid.user, server: JID.lidServer, device: 4)

@@ -40,6 +40,56 @@ struct PhoneStoreTests {
         #expect(await (try PhoneStore(directory: directory)).received(by: Self.phone).map(\.id) == ["1", "2", "3"])
     }
 
+    @Test("a message received again is kept once; another with the same id is kept; the oldest go beyond the limit")
+    func receivedMessagesAreKeptOnceAndBounded() {
+        var state = PhoneStore.PhoneState()
+        let first = Self.message("1")
+        var sameID = first
+        sameID.from = "15550003333@s.whatsapp.net"
+        for message in [first, first, sameID, sameID] { state.receive(message) }
+        #expect(state.received == [first, sameID])
+
+        for index in 0..<PhoneStore.messageLimit { state.receive(Self.message("m\(index)")) }
+        #expect(state.received.count == PhoneStore.messageLimit)
+        #expect(state.received.first?.id == "m0")
+        // Dropped ones are forgotten: received again, they are kept again (as the newest).
+        state.receive(first)
+        #expect(state.received.last == first)
+        #expect(state.received.first?.id == "m1")
+        state.receive(Self.message("m5"))
+        #expect(state.received.count == PhoneStore.messageLimit)
+        #expect(state.received.filter { $0.id == "m5" }.count == 1)
+    }
+
+    @Test("a change's log line reads back as the change, whatever its strings hold")
+    func logLinesReadBack() throws {
+        let awkward = "a\"b\\c/d\n\u{1}\té ✓ 😀"
+        let changes = [
+            PhoneChange(
+                phone: awkward,
+                session: PhoneChange.Session(address: awkward, record: Data([0, 1, 255]), identity: Data(), consumedPreKey: 7)),
+            PhoneChange(
+                phone: "1", session: PhoneChange.Session(address: "2.0", record: Data([9]), identity: Data([8]), consumedPreKey: nil)),
+            PhoneChange(
+                phone: "1",
+                groupKeys: PhoneChange.GroupKeys(
+                    group: "120363@g.us", senderKey: awkward, record: Data([1, 2]), forgetsHolders: true, addedHolders: [awkward, "x"])),
+            PhoneChange(phone: "1", groupKeys: PhoneChange.GroupKeys(group: "g", senderKey: nil, record: nil)),
+            PhoneChange(
+                phone: "1",
+                received: PhoneMessage(id: awkward, from: "f", chat: awkward, timestamp: -5, message: Data(repeating: 7, count: 100))),
+        ]
+        for change in changes {
+            let line = change.logLine
+            #expect(line.last == UInt8(ascii: "\n"))
+            #expect(line.dropLast().contains(UInt8(ascii: "\n")) == false)
+            #expect(try JSONDecoder().decode(PhoneChange.self, from: line) == change)
+            // The object JSONEncoder writes for it, field for field.
+            let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(change)) as? NSDictionary
+            #expect(try JSONSerialization.jsonObject(with: line) as? NSDictionary == encoded)
+        }
+    }
+
     @Test func groupKeysAreLoggedWithTheRestAndAdoptedFromTheEarlierFile() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

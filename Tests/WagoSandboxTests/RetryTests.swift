@@ -1,5 +1,6 @@
 import Foundation
 import SwiftProtobuf
+import Synchronization
 import Testing
 import WABinary
 import WACrypto
@@ -74,7 +75,7 @@ struct RetryTests {
 
                 let resend = try await receipt.resend(
                     second, sender: alice.device.jid, store: alice.store, senderKeys: TestSenderKeyStore(),
-                    fetchBundles: { _ in [:] }, deviceIdentity: nil)
+                    fetchBundles: { _ in [:] }, history: RetryReceipt.AnswerHistory(), deviceIdentity: nil)
                 #expect(resend["to"]?.jid == bob)
                 #expect(resend["device_fanout"]?.description == "false")
                 #expect(resend.child(tagged: "enc")?["type"]?.description == "pkmsg")
@@ -89,6 +90,74 @@ struct RetryTests {
                 #expect(try WAE2E_Message(serializedBytes: try #require(received.last).message).conversation == "two")
             }
         }
+    }
+
+    @Test func aDeviceAskingAgainWithoutKeysGetsANewSessionAtMostOnceAnHour() async throws {
+        let fixture = try await fixture()
+        let bob = JID(user: Self.bobPhone, server: JID.userServer)
+        let clock = Mutex(Date(timeIntervalSince1970: 1_760_000_000))
+        let history = RetryReceipt.AnswerHistory(now: { clock.withLock { $0 } })
+        let fetches = Mutex<[[JID]]>([])
+        let router = fixture.server.router
+        try await fixture.run { info in
+            try await alice.loggedIn(info) { socket, _ in
+                let message = MessagingCompanion.text("one")
+                let sent = try await alice.send(message, to: bob, on: socket)
+                #expect(try await alice.store.session(for: bob.signalAddress)?.hasSession == true)
+                /// Answers Bob's `count`th ask for the message, without keys; returns its `<enc>` count.
+                func answer(count: Int) async throws -> String? {
+                    var asked = sent
+                    asked.attributes["from"] = .jid(bob)
+                    let receipt = try RetryReceipt(
+                        Self.relayed(try #require(RetryReceipt.request(for: asked, count: count, registrationID: 7, keys: nil))))
+                    #expect(receipt.bundle == nil)
+                    let resend = try await receipt.resend(
+                        message, sender: alice.device.jid, store: alice.store, senderKeys: TestSenderKeyStore(),
+                        fetchBundles: { devices in
+                            fetches.withLock { $0.append(devices) }
+                            return try await router.claimBundles(devices)
+                        }, history: history, deviceIdentity: nil)
+                    return resend.child(tagged: "enc")?["count"]?.description
+                }
+                // A first ask on a session we have: no new session.
+                #expect(try await answer(count: 1) == "1")
+                #expect(fetches.withLock { $0.isEmpty })
+                // The second ask starts one from a fetched bundle; a third within the hour does not.
+                #expect(try await answer(count: 2) == "2")
+                #expect(fetches.withLock { $0 } == [[bob]])
+                clock.withLock { $0 += RetryReceipt.AnswerHistory.sessionRecreationInterval }
+                #expect(try await answer(count: 3) == "3")
+                #expect(fetches.withLock { $0.count } == 1, "exactly an hour later is still within the hour")
+                // Over an hour later it may again.
+                clock.withLock { $0 += 1 }
+                _ = try await answer(count: 4)
+                #expect(fetches.withLock { $0 } == [[bob], [bob]])
+            }
+        }
+    }
+
+    @Test func aDevicesTenthAskForOneMessageIsNotAnswered() async throws {
+        let history = RetryReceipt.AnswerHistory()
+        let bob = JID(user: Self.bobPhone, server: JID.userServer)
+        func receipt(_ id: String, from device: JID) throws -> RetryReceipt {
+            let message = Node(tag: "message", attributes: ["id": .string(id), "from": .jid(device)])
+            return try RetryReceipt(Self.relayed(try #require(RetryReceipt.request(for: message, count: 1, registrationID: 7, keys: nil))))
+        }
+        for _ in 1...RetryReceipt.AnswerHistory.maxAnswers {
+            #expect(await history.admit(try receipt("3EB0AAAA", from: bob)))
+        }
+        #expect(await !history.admit(try receipt("3EB0AAAA", from: bob)))
+        // Another message, or another device of the same account, is counted apart.
+        #expect(await history.admit(try receipt("3EB0BBBB", from: bob)))
+        #expect(await history.admit(try receipt("3EB0AAAA", from: JID(user: Self.bobPhone, server: JID.userServer, device: 3))))
+    }
+
+    /// A retry receipt as the server relays it: from the device that sent it.
+    static func relayed(_ request: Node) -> Node {
+        var relayed = request
+        relayed.attributes["from"] = request["to"]
+        relayed.attributes["to"] = nil
+        return relayed
     }
 
     @Test func aPhoneUploadsAnExpiredFileAgainOrSaysItHasNone() async throws {

@@ -1,8 +1,9 @@
 import Foundation
+import GRDB
 import HummingbirdTesting
 import Testing
 import WABinary
-import WAClient
+@testable import WAClient
 import WAProto
 import WagoStore
 @testable import WagoServer
@@ -95,6 +96,112 @@ struct LIDMessagingTests {
             try await world.waitUntil { try await lids.lid(forPhone: dora) != nil }
             #expect(try await lids.lid(forPhone: dora) == doraLID)
             #expect(try await lids.phone(forLID: doraLID) == dora)
+            await world.gateway.gateway.clients.stopAll()
+        }
+        await receiver.stop()
+    }
+
+    @Test(
+        "a phone's sessions by phone number move to its LID: its LID message decrypts on them, the next send goes on them",
+        .timeLimit(.minutes(5)))
+    func sessionsMoveToLID() async throws {
+        let receiver = try await WebhookReceiver()
+        try await LinkingWorld.run(allowPrivateURLs: true) { world in
+            let (ana, bia) = ("5511999990071", "5511999990072")
+            let anaLID = try await Self.createAccount(ana, "Ana", in: world)
+            let biaLID = try await Self.createAccount(bia, "Bia", in: world)
+            try await world.deliveringWebhooks {
+                try await world.gateway.test(.router) { client async throws in
+                    try await world.linkSession(
+                        named: "ana", token: "tok-ana", to: ana, on: client, subscribe: ["Message"], webhook: receiver.url)
+                }
+                let session = try #require(world.gateway.gateway.sessions.all.first)
+                let whatsApp = try #require(await world.gateway.gateway.clients.client(of: session))
+                let directory = world.gateway.dataDirectory
+                let secrets = SecretBox(masterKey: try SecretBox.loadMasterKey(configured: nil, dataDirectory: directory))
+                let database = try WagoDatabase(dataDirectory: directory, secrets: secrets)
+                /// The gateway's Signal sessions with Bia (addresses, read past any cache) and its unused prekeys.
+                func biaSessions() async throws -> [String] {
+                    try await database.pool.read { db in
+                        try String.fetchAll(
+                            db, sql: "SELECT address FROM signalSession WHERE device = ?", arguments: [session.id])
+                    }.filter { $0.hasPrefix("\(bia):") || $0.hasPrefix("\(biaLID)_1:") }
+                }
+                func preKeyCount() async throws -> Int {
+                    try await SignalStore(database: database, device: session.id).preKeyCount()
+                }
+                /// Bia's phone sends `text` to `to`; returns the Info of the gateway's Message event.
+                func phoneSends(_ text: String, to: String) async throws -> [String: Any] {
+                    let reply = try await world.sandbox(
+                        .post, "/sandbox/send", #"{"From":"\#(bia)","To":"\#(to)","Message":{"conversation":"\#(text)"}}"#)
+                    #expect(reply.status == .ok, "\(reply.object)")
+                    let id = try #require(reply.object["ID"] as? String)
+                    let info: ([String: Any]) -> [String: Any]? = {
+                        let info = ($0["event"] as? [String: Any])?["Info"] as? [String: Any]
+                        return info?["ID"] as? String == id ? info : nil
+                    }
+                    try await world.waitUntil { receiver.events(ofType: "Message").contains { info($0) != nil } }
+                    return try #require(receiver.events(ofType: "Message").compactMap(info).first)
+                }
+
+                // Bia's phone writes to Ana's number: a session by phone number on both sides.
+                let byNumber = try await phoneSends("pelo número", to: "\(ana)@s.whatsapp.net")
+                #expect(byNumber["Sender"] as? String == "\(bia)@s.whatsapp.net")
+                #expect(try await biaSessions() == ["\(bia):0"])
+                let preKeys = try await preKeyCount()
+
+                // Then to Ana's LID, on the same ratchet: the gateway moves the session to Bia's
+                // LID before decrypting; no prekey message (none of its prekeys used), no retry.
+                let byLID = try await phoneSends("pelo LID", to: "\(anaLID)@lid")
+                #expect(byLID["Sender"] as? String == "\(biaLID)@lid")
+                #expect(byLID["SenderAlt"] as? String == "\(bia)@s.whatsapp.net")
+                #expect(try await biaSessions() == ["\(biaLID)_1:0"])
+                #expect(try await preKeyCount() == preKeys, "the LID message was no prekey message")
+
+                // The gateway's next send to Bia's number goes to her LID, on the moved session.
+                var message = WAE2E_Message()
+                message.conversation = "de volta"
+                let sent = try await whatsApp.send(message, to: JID(user: bia, server: JID.userServer))
+                let inbox = try await world.waitForMessages(of: bia, count: 1)
+                #expect(inbox.first?["ID"] as? String == sent.id)
+                #expect((inbox.first?["Message"] as? [String: Any])?["conversation"] as? String == "de volta")
+                #expect(try await biaSessions() == ["\(biaLID)_1:0"])
+            }
+            await world.gateway.gateway.clients.stopAll()
+        }
+        await receiver.stop()
+    }
+
+    @Test("a number without a LID is asked about once; a LID learned from a stanza ends that", .timeLimit(.minutes(5)))
+    func numberWithoutLIDAskedOnce() async throws {
+        let receiver = try await WebhookReceiver()
+        try await LinkingWorld.run(allowPrivateURLs: true) { world in
+            let (ana, eva) = ("5511999990091", "5511999990092")
+            let anaLID = try await Self.createAccount(ana, "Ana", in: world)
+            try await world.deliveringWebhooks {
+                try await world.gateway.test(.router) { client async throws in
+                    try await world.linkSession(
+                        named: "ana", token: "tok-ana", to: ana, on: client, subscribe: ["Message"], webhook: receiver.url)
+                }
+                let session = try #require(world.gateway.gateway.sessions.all.first)
+                let whatsApp = try #require(await world.gateway.gateway.clients.client(of: session))
+                let evaNumber = JID(user: eva, server: JID.userServer)
+
+                // No account has the number yet: the server gives no LID.
+                #expect(try await whatsApp.lid(of: evaNumber) == nil)
+                // Now it has one, but the next send does not ask again (it would find it).
+                let evaLID = try await Self.createAccount(eva, "Eva", in: world)
+                #expect(try await whatsApp.lid(of: evaNumber) == nil)
+
+                // Eva writes from her LID: the stanza's sender_pn pairs them, and sends find it.
+                let reply = try await world.sandbox(
+                    .post, "/sandbox/send", #"{"From":"\#(eva)","To":"\#(anaLID)@lid","Message":{"conversation":"oi"}}"#)
+                #expect(reply.status == .ok, "\(reply.object)")
+                try await world.waitUntil { !receiver.events(ofType: "Message").isEmpty }
+                // (stored right after the event was taken)
+                try await world.waitUntil { try await whatsApp.lid(of: evaNumber) != nil }
+                #expect(try await whatsApp.lid(of: evaNumber) == JID(user: evaLID, server: JID.lidServer))
+            }
             await world.gateway.gateway.clients.stopAll()
         }
         await receiver.stop()

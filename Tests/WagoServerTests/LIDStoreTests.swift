@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 import WagoStore
 
@@ -36,6 +37,34 @@ struct LIDStoreTests {
         #expect(try await reopened.phone(forLID: "100000000000001") == nil)
         #expect(try await LIDStore(database: database, device: "s2").lid(forPhone: "5511999990001") == nil)
         #expect(try await database.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM lidMapping") } == 2)
+    }
+
+    @Test("a number without a LID is looked up once, until a mapping for it is put or the answer expires")
+    func numbersWithoutLID() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try WagoDatabase(dataDirectory: directory, secrets: secrets)
+        let store = LIDStore(database: database, device: "s1")
+        let lookups = Mutex(0)
+        let none: @Sendable (String) async throws -> String? = { _ in
+            lookups.withLock { $0 += 1 }
+            return nil
+        }
+        // Two sends to a number without LID: one lookup.
+        #expect(try await store.lid(forPhone: "5511999990001", lookingUp: none) == nil)
+        #expect(try await store.lid(forPhone: "5511999990001", lookingUp: none) == nil)
+        #expect(lookups.withLock { $0 } == 1)
+        // A mapping learned meanwhile (a notification, a stanza) ends the negative answer.
+        try store.put(phone: "5511999990001", lid: "100000000000001")
+        #expect(try await store.lid(forPhone: "5511999990001", lookingUp: none) == "100000000000001")
+        #expect(lookups.withLock { $0 } == 1)
+        // Once the answer expired (at once here), the number is asked about again.
+        let forgetful = LIDStore(database: database, device: "s2", noLIDLifetime: .zero)
+        #expect(try await forgetful.lid(forPhone: "5511999990002", lookingUp: none) == nil)
+        #expect(try await forgetful.lid(forPhone: "5511999990002", lookingUp: none) == nil)
+        #expect(lookups.withLock { $0 } == 3)
+        // A lookup that finds one stores it.
+        #expect(try await store.lid(forPhone: "5511999990003") { _ in "100000000000003" } == "100000000000003")
+        #expect(try await store.phone(forLID: "100000000000003") == "5511999990003")
     }
 
     @Test("neither side is stored in clear, and a device wipe deletes its mappings")

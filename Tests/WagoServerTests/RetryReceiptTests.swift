@@ -11,8 +11,9 @@ import WAProto
 
 /// Retry receipts answered by the gateway's client against the sandbox: a virtual phone that
 /// lost its session with the session's device cannot decrypt the next message, asks for it
-/// again with its keys, and gets it re-encrypted on a new session, 1:1 and in a group; and the
-/// other way round, a session that lost its session with a phone asks the phone again.
+/// again with its keys (as its LID when the message went to its LID), and gets it re-encrypted
+/// on a new session, 1:1 and in a group; and the other way round, a session that lost its
+/// session with a phone asks the phone again.
 @Suite("Retry receipts through the sandbox", .serialized)
 struct RetryReceiptTests {
     static func text(_ text: String) -> WAE2E_Message {
@@ -61,6 +62,33 @@ struct RetryReceiptTests {
             let later = try await world.waitForMessages(of: bia, count: 3)
             #expect(later.last?["ID"] as? String == next.id)
             #expect(later.map { $0["ID"] as? String }.filter { $0 == lost.id }.count == 1, "the resend arrives once")
+            await world.gateway.gateway.clients.stopAll()
+        }
+    }
+
+    @Test("a message that went to a LID is found for the LID's retry receipt, as whatsmeow looks it up", .timeLimit(.minutes(5)))
+    func retryFromALID() async throws {
+        try await LinkingWorld.run { world in
+            let (ana, bia) = ("5511999990075", "5511999990076")
+            try await world.createAccounts([(ana, "Ana"), (bia, "Bia")])
+            try await world.gateway.test(.router) { client async throws in
+                try await world.linkSession(named: "ana", token: "tok-ana", to: ana, on: client)
+            }
+            let client = try await world.session(named: "ana").client
+            let biaJID = JID(user: bia, server: JID.userServer)
+
+            // Sent to Bia's number, it goes to her LID: her phone reads it from Ana's LID device.
+            _ = try await client.send(Self.text("primeira"), to: biaJID)
+            let first = try await world.waitForMessages(of: bia, count: 1)
+            #expect((first.last?["From"] as? String)?.hasSuffix("@lid") == true, "\(first)")
+
+            // Bia's phone loses its session and asks as its LID: the message kept under her
+            // number is found by the LID's number, and resent.
+            try await Self.forgetSession(world, phone: bia, client: client)
+            let lost = try await client.send(Self.text("depois"), to: biaJID)
+            let inbox = try await world.waitForMessages(of: bia, count: 2)
+            #expect(inbox.last?["ID"] as? String == lost.id)
+            #expect((inbox.last?["Message"] as? [String: Any])?["conversation"] as? String == "depois")
             await world.gateway.gateway.clients.stopAll()
         }
     }

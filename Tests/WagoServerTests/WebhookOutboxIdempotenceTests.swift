@@ -28,7 +28,7 @@ struct WebhookOutboxIdempotenceTests {
         #expect(try await outbox.heads().map(\.id) == [id], "the copy did not move the event behind later ones")
         #expect(try await outbox.payload(id: id) == #"{"first":1}"#)
 
-        try await outbox.remove(id: id)
+        try await outbox.remove(ids: [id])
         try await outbox.enqueue(session: "s", type: "Message", payload: #"{"again":2}"#, id: id)
         #expect(try await outbox.heads().map(\.id) == [other])
         #expect(try await outbox.counts()[.pending] == 2, "a copy after delivery goes out again, under the same id")

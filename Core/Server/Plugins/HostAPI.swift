@@ -105,11 +105,14 @@ enum HostAPI {
         api.emit_event = { host, session, type, json in
             guard let plugin = PluginContext.from(host) else { return wago_status(WAGO_ERR_INVALID_ARGUMENT) }
             guard !type.string.isEmpty else { return wago_status(WAGO_ERR_INVALID_ARGUMENT) }
-            plugin.services.events.emitFromPlugin(session: session.string, type: type.string, json: json.string) { error in
+            do {
+                try plugin.services.events.emitFromPlugin(session: session.string, type: type.string, json: json.string)
+                return wago_status(WAGO_OK)
+            } catch {
                 plugin.services.logger.error(
                     "could not queue a plugin's event", metadata: ["plugin": .string(plugin.plugin), "error": "\(error)"])
+                return wago_status(WAGO_ERR_INTERNAL)
             }
-            return wago_status(WAGO_OK)
         }
 
         api.kv_get = { host, session, key, visit, context in

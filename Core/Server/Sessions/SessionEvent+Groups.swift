@@ -6,9 +6,6 @@ import WAMessaging
 /// Group notifications as whatsmeow reports them: `<create>` as `events.JoinedGroup`, any other
 /// as `events.GroupInfo` (`parseGroupChange`).
 extension SessionEvent {
-    /// whatsmeow's `InviteLinkPrefix`.
-    static let inviteLinkPrefix = "https://chat.whatsapp.com/"
-
     static func groupEvent(_ notification: GroupNotification) throws -> WebhookEvent {
         if let creation = notification.creation { return .joinedGroup(try joinedGroup(creation, of: notification)) }
         var event = GroupInfo()
@@ -51,12 +48,16 @@ extension SessionEvent {
                 event.announce = GroupAnnounce(isAnnounce: announce, announceVersionID: versionID)
             case .ephemeral(let timer):
                 event.ephemeral = GroupEphemeral(isEphemeral: timer != nil, disappearingTimer: timer ?? 0)
-            case .membershipApprovalRequired:
-                event.membershipApprovalMode = GroupMembershipApprovalMode(isJoinApprovalRequired: true)
+            case .membershipApproval(let required):
+                event.membershipApprovalMode = GroupMembershipApprovalMode(isJoinApprovalRequired: required)
             case .deleted(let reason):
                 event.delete = GroupDelete(deleted: true, deleteReason: reason)
             case .inviteLink(let code):
-                event.newInviteLink = inviteLinkPrefix + code
+                event.newInviteLink = GroupNotification.inviteLinkPrefix + code
+            case .linked(let link):
+                event.link = try linkChange(link)
+            case .unlinked(let link):
+                event.unlink = try linkChange(link)
             case .suspended(true):
                 event.suspended = true
             case .suspended(false):
@@ -69,6 +70,19 @@ extension SessionEvent {
             }
         }
         return .groupInfo(event)
+    }
+
+    /// whatsmeow's `GroupLinkChange`: the other group's name and when it was set (Go's zero
+    /// time when not given), no setter.
+    private static func linkChange(_ link: GroupNotification.LinkChange) throws -> GroupLinkChange {
+        var change = GroupLinkChange()
+        change.type = link.type
+        change.unlinkReason = link.unlinkReason
+        change.groupJID = link.group
+        change.groupName.name = link.subject
+        if link.subjectSetAt != 0 { change.groupName.nameSetAt = try GoTime(unixSeconds: link.subjectSetAt, in: .current) }
+        change.groupIsDefaultSubGroup = link.isDefaultSubGroup
+        return change
     }
 
     private static func joinedGroup(_ creation: GroupNotification.Creation, of notification: GroupNotification) throws

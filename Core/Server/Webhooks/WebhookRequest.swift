@@ -43,8 +43,7 @@ struct WebhookRequest: Sendable {
 
     /// Lowercase hex of HMAC-SHA256(key: the secret's UTF-8 bytes, message: the body).
     static func signature(of body: Data, secret: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        Hex.string(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8))))
     }
 
     /// `multipart/form-data` as Go's `mime/multipart` writes wuzapi's file posts: the fields,

@@ -221,7 +221,10 @@ typedef struct wago_host_api {
                           wago_completion done, void *context);
 
     /* Publishes an event to the session's subscribers (webhooks, other plugins).
-       event_json is the event object; the host wraps it as {"type":..., "event":...}. */
+       event_json is the event object; the host wraps it as {"type":..., "event":...}.
+       Synchronous: when the session's webhook takes the type, the event is stored in the
+       webhook outbox before this returns. WAGO_ERR_INTERNAL: it could not be stored and will
+       not reach the webhook (the plugin may retry or report it). */
     wago_status (*emit_event)(wago_host *host, wago_str session, wago_str event_type,
                               wago_str event_json);
 
