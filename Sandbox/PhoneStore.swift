@@ -59,6 +59,10 @@ actor PhoneStore {
     private(set) var phones: [String: PhoneState]
     /// The size of the snapshot last written.
     private var snapshotBytes: UInt64 = 0
+    /// Decoded session records by phone, then address: a phone reads each session it sends on
+    /// several times a message, and decoding the stored record cost more than the rest of a read.
+    /// A session change replaces its entry (with the committed record) or drops it.
+    private var sessionRecords: [String: [String: SessionRecord]] = [:]
 
     /// Reads the snapshot in `directory` and replays the changes logged after it; a missing
     /// snapshot means the phones have no state yet.
@@ -81,8 +85,12 @@ actor PhoneStore {
 
     /// The session `phone` has with `address`; a stored record that does not decode is an error.
     func session(of phone: String, with address: SignalAddress) throws(SignalError) -> SessionRecord? {
-        guard let stored = phones[phone]?.sessions[address.description] else { return nil }
-        return try SessionRecord(serialized: Array(stored))
+        let key = address.description
+        if let record = sessionRecords[phone]?[key] { return record }
+        guard let stored = phones[phone]?.sessions[key] else { return nil }
+        let record = try SessionRecord(serialized: Array(stored))
+        sessionRecords[phone, default: [:]][key] = record
+        return record
     }
 
     /// The identity `phone` trusts for `address`, if it met one.
@@ -96,12 +104,12 @@ actor PhoneStore {
 
     /// Saves a session operation's record, peer identity and consumed prekey together.
     nonisolated func commit(_ commit: SessionCommit, of phone: String) async throws(PrivateFile.WriteError) {
-        try await change(
-            PhoneChange(
-                phone: phone,
-                session: PhoneChange.Session(
-                    address: commit.address.description, record: Data(commit.record.serialized()),
-                    identity: Data(commit.remoteIdentity.bytes), consumedPreKey: commit.consumedPreKeyID)))
+        let change = PhoneChange(
+            phone: phone,
+            session: PhoneChange.Session(
+                address: commit.address.description, record: Data(commit.record.serialized()),
+                identity: Data(commit.remoteIdentity.bytes), consumedPreKey: commit.consumedPreKeyID))
+        try await apply(change, line: change.logLine, sessionRecord: commit.record)
     }
 
     // MARK: Received messages
@@ -121,9 +129,13 @@ actor PhoneStore {
     }
 
     /// Logs `change` as `line` and applies it; when logging fails nothing changes.
-    private func apply(_ change: PhoneChange, line: Data) throws(PrivateFile.WriteError) {
+    /// `sessionRecord` is the decoded record of `change.session`, kept for reads.
+    private func apply(
+        _ change: PhoneChange, line: Data, sessionRecord: SessionRecord? = nil
+    ) throws(PrivateFile.WriteError) {
         try log.append(line: line)
         change.apply(to: &phones[change.phone, default: PhoneState()])
+        if let session = change.session { sessionRecords[change.phone, default: [:]][session.address] = sessionRecord }
         if log.count >= Self.compactionThreshold, log.bytes > snapshotBytes {
             try Self.compact(phones, into: file, clearing: log)
             snapshotBytes = Self.size(of: file)

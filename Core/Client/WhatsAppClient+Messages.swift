@@ -149,13 +149,15 @@ extension WhatsAppClient {
     }
 
     /// Runs `operation` when no other Signal operation of this client runs.
-    private func withSignalLock<Value>(_ operation: () async throws -> Value) async throws -> Value {
+    /// - Throws: `ClientError.loggedOut` once the keys were wiped.
+    func withSignalLock<Value>(_ operation: () async throws -> Value) async throws -> Value {
         while signalBusy { await withCheckedContinuation { signalWaiters.append($0) } }
         signalBusy = true
         defer {
             signalBusy = false
             if !signalWaiters.isEmpty { signalWaiters.removeFirst().resume() }
         }
+        guard !loggedOut else { throw ClientError.loggedOut }
         return try await operation()
     }
 

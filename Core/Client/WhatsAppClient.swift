@@ -326,9 +326,14 @@ public actor WhatsAppClient {
     /// Wipes the keys: the device is gone on the server, so nothing here can log in again.
     func becomeLoggedOut(onConnect: Bool, reason: Int) async throws {
         guard !loggedOut else { return }
-        loggedOut = true
         loggedIn = false
-        try await devices.wipe(session: session)
+        // Under the Signal lock, after the commits still in flight: none of them may land after
+        // the wipe and bring keys back, and no Signal operation starts after it.
+        try await withSignalLock {
+            try? await signalCommits.flush()
+            loggedOut = true
+            try await devices.wipe(session: session)
+        }
         device.jid = nil
         device.lid = nil
         logger.info("logged out", metadata: ["reason": "\(reason)"])
