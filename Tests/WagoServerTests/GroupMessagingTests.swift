@@ -97,10 +97,7 @@ struct GroupMessagingTests {
             let user = { (phone: String) in "\(phone)@s.whatsapp.net" }
             try await world.createAccounts([(ana, "Ana"), (bia, "Bia"), (caio, "Caio"), (duda, "Duda")])
             try await world.deliveringWebhooks {
-                try await world.gateway.test(.router) { client async throws in
-                    try await world.linkSession(
-                        named: "ana", token: "tok-ana", to: ana, on: client, subscribe: ["All"], webhook: receiver.url)
-                }
+                _ = try await world.linkedSessions([("ana", ana)], subscribe: ["All"], webhook: receiver.url)
                 // Bia creates a group with Ana's account in it: the session joined it.
                 let created = try await world.sandbox(
                     .post, "/sandbox/groups", #"{"Creator":"\#(bia)","Participants":["\#(ana)","\#(caio)"],"Subject":"Equipe"}"#)
@@ -191,10 +188,7 @@ struct GroupMessagingTests {
             let user = { (phone: String) in "\(phone)@s.whatsapp.net" }
             try await world.createAccounts([(ana, "Ana"), (bia, "Bia"), (caio, "Caio")])
             try await world.deliveringWebhooks {
-                try await world.gateway.test(.router) { client async throws in
-                    try await world.linkSession(
-                        named: "ana", token: "tok-ana", to: ana, on: client, subscribe: ["All"], webhook: receiver.url)
-                }
+                _ = try await world.linkedSessions([("ana", ana)], subscribe: ["All"], webhook: receiver.url)
                 let created = try await world.sandbox(
                     .post, "/sandbox/groups", #"{"Creator":"\#(bia)","Participants":["\#(ana)","\#(caio)"],"Subject":"Equipe"}"#)
                 let group = try JID(parsing: try #require(created.object["JID"] as? String))

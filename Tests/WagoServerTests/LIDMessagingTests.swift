@@ -21,12 +21,7 @@ struct LIDMessagingTests {
             let anaLID = try await Self.createAccount(ana, "Ana", in: world)
             let biaLID = try await Self.createAccount(bia, "Bia", in: world)
             try await world.deliveringWebhooks {
-                try await world.gateway.test(.router) { client async throws in
-                    try await world.linkSession(
-                        named: "ana", token: "tok-ana", to: ana, on: client, subscribe: ["Message"], webhook: receiver.url)
-                }
-                let session = try #require(world.gateway.gateway.sessions.all.first)
-                let whatsApp = try #require(await world.gateway.gateway.clients.client(of: session))
+                let (_, whatsApp) = try await Self.linkAna(ana, in: world, webhook: receiver.url)
                 let ownDevice = try #require(await whatsApp.status.jid?.device)
 
                 // Session → Bia's phone number: it arrives from Ana's LID device, so it went to Bia's LID.
@@ -111,12 +106,7 @@ struct LIDMessagingTests {
             let anaLID = try await Self.createAccount(ana, "Ana", in: world)
             let biaLID = try await Self.createAccount(bia, "Bia", in: world)
             try await world.deliveringWebhooks {
-                try await world.gateway.test(.router) { client async throws in
-                    try await world.linkSession(
-                        named: "ana", token: "tok-ana", to: ana, on: client, subscribe: ["Message"], webhook: receiver.url)
-                }
-                let session = try #require(world.gateway.gateway.sessions.all.first)
-                let whatsApp = try #require(await world.gateway.gateway.clients.client(of: session))
+                let (session, whatsApp) = try await Self.linkAna(ana, in: world, webhook: receiver.url)
                 let directory = world.gateway.dataDirectory
                 let secrets = SecretBox(masterKey: try SecretBox.loadMasterKey(configured: nil, dataDirectory: directory))
                 let database = try WagoDatabase(dataDirectory: directory, secrets: secrets)
@@ -179,12 +169,7 @@ struct LIDMessagingTests {
             let (ana, eva) = ("5511999990091", "5511999990092")
             let anaLID = try await Self.createAccount(ana, "Ana", in: world)
             try await world.deliveringWebhooks {
-                try await world.gateway.test(.router) { client async throws in
-                    try await world.linkSession(
-                        named: "ana", token: "tok-ana", to: ana, on: client, subscribe: ["Message"], webhook: receiver.url)
-                }
-                let session = try #require(world.gateway.gateway.sessions.all.first)
-                let whatsApp = try #require(await world.gateway.gateway.clients.client(of: session))
+                let (_, whatsApp) = try await Self.linkAna(ana, in: world, webhook: receiver.url)
                 let evaNumber = JID(user: eva, server: JID.userServer)
 
                 // No account has the number yet: the server gives no LID.
@@ -208,6 +193,13 @@ struct LIDMessagingTests {
     }
 
     /// Creates a virtual account and returns its LID user.
+    /// Session "ana" linked to `phone`, posting its messages to `webhook`.
+    static func linkAna(_ phone: String, in world: LinkingWorld, webhook: String) async throws
+        -> (record: SessionRecord, client: WhatsAppClient)
+    {
+        try #require(try await world.linkedSessions([("ana", phone)], subscribe: ["Message"], webhook: webhook).first)
+    }
+
     static func createAccount(_ phone: String, _ pushName: String, in world: LinkingWorld) async throws -> String {
         let created = try await world.sandbox(.post, "/sandbox/accounts", #"{"Phone":"\#(phone)","PushName":"\#(pushName)"}"#)
         #expect(created.status == .ok, "\(created.object)")

@@ -103,10 +103,15 @@ extension LinkingWorld {
     }
 
     /// New sessions linked (through REST, token "tok-<name>") to the accounts of the given
-    /// phones, with their clients, in order.
-    func linkedSessions(_ names: [(name: String, phone: String)]) async throws -> [(record: SessionRecord, client: WhatsAppClient)] {
+    /// phones, with their clients, in order; each posts the `subscribe` events to `webhook`.
+    func linkedSessions(
+        _ names: [(name: String, phone: String)], subscribe: [String] = [], webhook: String? = nil
+    ) async throws -> [(record: SessionRecord, client: WhatsAppClient)] {
         try await gateway.test(.router) { client async throws in
-            for (name, phone) in names { try await linkSession(named: name, token: "tok-\(name)", to: phone, on: client) }
+            for (name, phone) in names {
+                try await linkSession(
+                    named: name, token: "tok-\(name)", to: phone, on: client, subscribe: subscribe, webhook: webhook)
+            }
         }
         var sessions: [(record: SessionRecord, client: WhatsAppClient)] = []
         for (name, _) in names { sessions.append(try await session(named: name)) }
