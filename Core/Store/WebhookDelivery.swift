@@ -1,7 +1,7 @@
 import Foundation
 
 /// One event waiting to be posted to one session's webhook (a row of the outbox), without
-/// its payload, which `WebhookOutbox.payload(id:)` reads only when the row is sent.
+/// its payload, which `WebhookOutbox.pending(session:limit:)` reads with the rows it sends.
 public struct WebhookDelivery: Sendable, Equatable {
     /// Pending rows are sent and retried; dead rows gave up and wait for an admin's requeue.
     /// Delivered rows are deleted, so they have no state.

@@ -22,11 +22,8 @@ public struct WebhookOutbox: Sendable {
     public func enqueue(
         session: String, type: String, payload: String, id: String? = nil, at now: Date = Date()
     ) async throws -> String {
-        let id = id ?? WebhookEventID.random()
-        let sealed = try Self.seal(payload, id: id, with: database.secrets)
-        try await database.pool.write { db in
-            try Self.insert(id: id, session: session, type: type, sealed: sealed, at: now, into: db)
-        }
+        let (id, insert) = try insertion(session: session, type: type, payload: payload, id: id, at: now)
+        try await database.pool.write(insert)
         return id
     }
 
@@ -37,25 +34,27 @@ public struct WebhookOutbox: Sendable {
     public func enqueueSynchronously(
         session: String, type: String, payload: String, id: String? = nil, at now: Date = Date()
     ) throws -> String {
-        let id = id ?? WebhookEventID.random()
-        let sealed = try Self.seal(payload, id: id, with: database.secrets)
-        try database.pool.write { db in
-            try Self.insert(id: id, session: session, type: type, sealed: sealed, at: now, into: db)
-        }
+        let (id, insert) = try insertion(session: session, type: type, payload: payload, id: id, at: now)
+        try database.pool.write(insert)
         return id
     }
 
-    private static func insert(
-        id: String, session: String, type: String, sealed: Data, at now: Date, into db: Database
-    ) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO webhookOutbox
-                    (id, session, type, sealedPayload, createdAt, attempts, nextAttemptAt, state, lastError)
-                VALUES (?, ?, ?, ?, ?, 0, ?, ?, '')
-                ON CONFLICT (id) DO NOTHING
-                """
-        ).execute(arguments: [id, session, type, sealed, now, now, WebhookDelivery.State.pending.rawValue])
+    /// The delivery's id and the INSERT of its row, the payload sealed before the write lock.
+    private func insertion(
+        session: String, type: String, payload: String, id: String?, at now: Date
+    ) throws -> (id: String, insert: @Sendable (Database) throws -> Void) {
+        let id = id ?? WebhookEventID.random()
+        let sealed = try Self.seal(payload, id: id, with: database.secrets)
+        return (id, { db in
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO webhookOutbox
+                        (id, session, type, sealedPayload, createdAt, attempts, nextAttemptAt, state, lastError)
+                    VALUES (?, ?, ?, ?, ?, 0, ?, ?, '')
+                    ON CONFLICT (id) DO NOTHING
+                    """
+            ).execute(arguments: [id, session, type, sealed, now, now, WebhookDelivery.State.pending.rawValue])
+        })
     }
 
     /// The oldest pending delivery of each session, oldest first, due or not. (Compiled once
@@ -71,18 +70,6 @@ public struct WebhookOutbox: Sendable {
                         """),
                 arguments: [WebhookDelivery.State.pending.rawValue]
             ).map(Self.decode)
-        }
-    }
-
-    /// The `jsonData` text of a delivery, or nil when the row is gone (its session was deleted).
-    /// - Throws: `StoreError.crypto` when the sealed payload does not open with this key.
-    public func payload(id: String) async throws -> String? {
-        let sealed = try await database.pool.read { db in
-            try Data.fetchOne(
-                db.cachedStatement(sql: "SELECT sealedPayload FROM webhookOutbox WHERE id = ?"), arguments: [id])
-        }
-        return try sealed.map {
-            String(decoding: try database.secrets.open($0, context: Self.context(id: id)), as: UTF8.self)
         }
     }
 
