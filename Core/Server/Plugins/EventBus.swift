@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import WABinary
 
 /// Delivers session events to whoever subscribed: plugins get the event object, the webhook
 /// outbox the whole body WaGo posts. Plugin handlers are called on the emitting thread and
@@ -51,11 +52,6 @@ final class EventBus: Sendable {
         for subscriber in matching { subscriber.handler(session, type, json) }
         let takers = payloadSubscribers.withLock { $0 }
         guard !takers.isEmpty else { return ([], "") }
-        return (takers, payload ?? #"{"event":\#(json),"type":\#(Self.quoted(type))}"#)
-    }
-
-    private static func quoted(_ string: String) -> String {
-        // A string always encodes.
-        String(decoding: (try? JSONEncoder().encode(string)) ?? Data("\"\"".utf8), as: UTF8.self)
+        return (takers, payload ?? #"{"event":\#(json),"type":\#(type.jsonQuoted)}"#)
     }
 }
