@@ -28,9 +28,31 @@ final class WebhookReceiver: Sendable {
     private let server: Task<Void, any Error>
     private let state: State
 
-    /// Starts listening on `port` (0 picks a free one) and returns once it accepts connections.
-    init(port: Int = 0, status: Int = 200) async throws {
+    /// Starts listening and returns once it accepts connections.
+    /// - Parameter port: nil picks a free port below Linux's ephemeral range (32768 on), which
+    ///   nothing else takes while the receiver is stopped: the kernel hands those ports out to
+    ///   listeners on port 0 and to outgoing connections, so a test that stops its receiver
+    ///   and starts one again on the same port could find it taken.
+    /// - Throws: `ReceiverDidNotStart` when the port cannot be bound.
+    init(port: Int? = nil, status: Int = 200) async throws {
         let state = State(status: status)
+        if let port {
+            (self.port, server) = try await Self.listen(on: port, state: state)
+        } else {
+            (self.port, server) = try await Self.listenOnAFreePort(state: state)
+        }
+        self.state = state
+    }
+
+    /// Listens on a random port of `20_000..<32_768`, another one while taken.
+    private static func listenOnAFreePort(state: State) async throws -> (port: Int, server: Task<Void, any Error>) {
+        for _ in 1..<20 {
+            if let started = try? await listen(on: Int.random(in: 20_000..<32_768), state: state) { return started }
+        }
+        return try await listen(on: Int.random(in: 20_000..<32_768), state: state)
+    }
+
+    private static func listen(on port: Int, state: State) async throws -> (port: Int, server: Task<Void, any Error>) {
         let router = Router()
         router.post("/hook") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 64 << 20)
@@ -49,14 +71,17 @@ final class WebhookReceiver: Sendable {
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
             }, logger: logger)
-        server = Task { try await app.runService() }
+        // A server that cannot bind ends without running: the stream ends with it.
+        let server = Task {
+            defer { portContinuation.finish() }
+            try await app.runService()
+        }
         var iterator = ports.makeAsyncIterator()
         guard let bound = await iterator.next(), bound != 0 else {
             server.cancel()
-            throw ReceiverDidNotStart()
+            throw ReceiverDidNotStart(port: port, cause: await server.result)
         }
-        self.port = bound
-        self.state = state
+        return (bound, server)
     }
 
     var url: String { "http://127.0.0.1:\(port)/hook" }
@@ -73,5 +98,8 @@ final class WebhookReceiver: Sendable {
         _ = await server.result
     }
 
-    struct ReceiverDidNotStart: Error {}
+    struct ReceiverDidNotStart: Error {
+        let port: Int
+        let cause: Result<Void, any Error>
+    }
 }
