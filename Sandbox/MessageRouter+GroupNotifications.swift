@@ -32,9 +32,12 @@ extension MessageRouter {
             settings.admins = action == .promote ? settings.admins + phones : settings.admins.filter { !phones.contains($0) }
             group.settings = settings
         }
+        let names = await memberNames(of: after)
         let participants = GroupNotification.ParticipantChange(
-            action: action == .promote ? .promote : .demote, participants: phones.map(GroupRecord.userJID))
-        await announce([.participants(participants)], in: after, by: actor ?? after.creator, to: after.participants, now: now)
+            action: action == .promote ? .promote : .demote, participants: phones.map(names.jid))
+        await announce(
+            [.participants(participants)], in: after, names: names, by: actor ?? after.creator, to: after.participants,
+            now: now)
         return after
     }
 
@@ -56,8 +59,8 @@ extension MessageRouter {
             group.settings = settings
         }
         await announce(
-            [.description(topic: description, id: id, deleted: description.isEmpty)], in: after, by: actor ?? after.creator,
-            to: after.participants, now: now)
+            [.description(topic: description, id: id, deleted: description.isEmpty)], in: after,
+            names: await memberNames(of: after), by: actor ?? after.creator, to: after.participants, now: now)
         return after
     }
 
@@ -93,7 +96,9 @@ extension MessageRouter {
             changes.append(.membershipApproval(required: new.isJoinApprovalRequired))
         }
         if !changes.isEmpty {
-            await announce(changes, in: after, by: actor ?? after.creator, to: after.participants, now: now)
+            await announce(
+                changes, in: after, names: await memberNames(of: after), by: actor ?? after.creator, to: after.participants,
+                now: now)
         }
         return after
     }
@@ -109,7 +114,9 @@ extension MessageRouter {
             settings.inviteCode = code
             group.settings = settings
         }
-        await announce([.inviteLink(code: code)], in: after, by: actor ?? after.creator, to: after.participants, now: now)
+        await announce(
+            [.inviteLink(code: code)], in: after, names: await memberNames(of: after), by: actor ?? after.creator,
+            to: after.participants, now: now)
         return after
     }
 

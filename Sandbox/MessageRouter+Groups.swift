@@ -27,9 +27,10 @@ extension MessageRouter {
         } catch {
             throw .internalError("\(error)")
         }
+        let names = await memberNames(of: group)
         await announce(
-            [.created(GroupNotification.Creation(type: "new", group: group.metadata))], in: group, by: creator,
-            to: group.participants, now: now)
+            [.created(GroupNotification.Creation(type: "new", group: await addressedMetadata(of: group)))], in: group,
+            names: names, by: creator, to: group.participants, now: now)
         return group
     }
 
@@ -61,21 +62,26 @@ extension MessageRouter {
             group.participantVersionID = version
         }
         let previous = before.participantVersionID ?? ""
+        let names = await memberNames(of: after, and: phones)
         func change(_ action: GroupNotification.ParticipantChange.Action, _ phones: [String]) -> GroupNotification.Change {
             .participants(
                 GroupNotification.ParticipantChange(
-                    action: action, participants: phones.map(GroupRecord.userJID), previousVersionID: previous, versionID: version))
+                    action: action, participants: phones.map(names.jid), previousVersionID: previous, versionID: version))
         }
         switch action {
         case .add:
             let admin = actor ?? before.creator
-            await announce([change(.add, phones)], in: after, by: admin, to: before.participants, now: now)
-            await announce([.created(GroupNotification.Creation(group: after.metadata))], in: after, by: admin, to: phones, now: now)
+            await announce([change(.add, phones)], in: after, names: names, by: admin, to: before.participants, now: now)
+            await announce(
+                [.created(GroupNotification.Creation(group: await addressedMetadata(of: after)))], in: after, names: names,
+                by: admin, to: phones, now: now)
         case .remove:
-            await announce([change(.remove, phones)], in: after, by: actor ?? before.creator, to: before.participants, now: now)
+            await announce(
+                [change(.remove, phones)], in: after, names: names, by: actor ?? before.creator, to: before.participants,
+                now: now)
         case .leave:
             for phone in phones {
-                await announce([change(.remove, [phone])], in: after, by: phone, to: before.participants, now: now)
+                await announce([change(.remove, [phone])], in: after, names: names, by: phone, to: before.participants, now: now)
             }
         }
         if action != .add { await startOverSenderKeys(in: after) }
@@ -96,9 +102,10 @@ extension MessageRouter {
             group.subjectSetBy = member
         }
         let member = after.subjectSetBy ?? after.creator
+        let names = await memberNames(of: after)
         await announce(
-            [.subject(name: subject, setAt: timestamp, setBy: GroupRecord.userJID(member), setByPN: nil)], in: after,
-            by: member, to: after.participants, now: now)
+            [.subject(name: subject, setAt: timestamp, setBy: names.jid(member), setByPN: names.phoneNumber(member))],
+            in: after, names: names, by: member, to: after.participants, now: now)
         return after
     }
 
@@ -108,19 +115,43 @@ extension MessageRouter {
         }
     }
 
-    /// Sends `changes`, made by `actor`, to every companion of `phones` (phones keep no notifications).
+    /// How `group` names its members and `others` (members that just left) in notifications.
+    func memberNames(of group: GroupRecord, and others: [String] = []) async -> GroupMemberNames {
+        guard group.isLIDAddressed else { return GroupMemberNames(isLIDAddressed: false, lids: [:]) }
+        var lids: [String: String] = [:]
+        for phone in Set(group.participants + [group.creator] + others) {
+            lids[phone] = await accounts.account(phone: phone)?.lid
+        }
+        return GroupMemberNames(isLIDAddressed: true, lids: lids)
+    }
+
+    /// Sends `changes`, made by `actor`, to every companion of `phones` (phones keep no
+    /// notifications), naming the members as `names` does.
     func announce(
-        _ changes: [GroupNotification.Change], in group: GroupRecord, by actor: String, to phones: [String], now: Date
+        _ changes: [GroupNotification.Change], in group: GroupRecord, names: GroupMemberNames, by actor: String,
+        to phones: [String], now: Date
     ) async {
         let notification = GroupNotification(
             group: group.jid, id: SandboxConnection.randomID(), notify: await accounts.account(phone: actor)?.pushName ?? "",
-            sender: GroupRecord.userJID(actor), timestamp: Int64(now.timeIntervalSince1970), changes: changes)
+            sender: names.jid(actor), senderPN: names.phoneNumber(actor), timestamp: Int64(now.timeIntervalSince1970),
+            changes: changes)
+        let node = names.node(of: notification)
         for phone in phones {
             guard let account = await accounts.account(phone: phone) else { continue }
             for companion in account.companions.map({ account.deviceJID($0.deviceID) }) {
-                await deliver(notification.node, to: companion)
+                await deliver(node, to: companion)
             }
         }
+    }
+
+    /// Why `phone` may not send to `group`, nil when it may: only members send, and only
+    /// admins in an announcement group (`<announcement/>`).
+    static func sendRefusal(of phone: String, in group: GroupRecord) -> String? {
+        guard group.participants.contains(phone) else { return "\(phone) is not in \(group.jid)" }
+        guard group.settings?.isAnnounce != true || group.isAdmin(phone) else {
+            return "only admins send to \(group.jid), an announcement group, and \(phone) is no admin"
+        }
+        return nil
     }
 
     /// Each member's phone drops its own sender key for `group`, as a WhatsApp client does when
@@ -147,7 +178,7 @@ extension MessageRouter {
     }
 
     /// Checks a group `<message to=<group> phash>[<participants>…]<enc type=skmsg>` from a
-    /// member's device and builds the copies: with an `skmsg`, every member device but the
+    /// member's device (an admin's in an announcement group: 403 otherwise) and builds the copies: with an `skmsg`, every member device but the
     /// sender's gets it (after its own `<enc>` from `<participants>`, if any); without one, only
     /// the devices `<participants>` lists get theirs (a resend). The ack names the server's
     /// `phash` when the sender's differs.
@@ -155,7 +186,7 @@ extension MessageRouter {
         _ stanza: Node, id: String, group jid: JID, from sender: JID, account: VirtualAccount, now: Date
     ) async throws(MessageRefusal) -> RoutedMessage {
         guard let group = await groups.group(jid) else { throw .notFound("no group \(jid)") }
-        guard group.participants.contains(account.phone) else { throw .forbidden("\(sender) is not in \(jid)") }
+        if let refusal = Self.sendRefusal(of: account.phone, in: group) { throw .forbidden(refusal) }
         let memberDevices = await memberDevices(of: group)
         let members = memberDevices.map(\.device)
         let senderDevice = account.deviceJID(sender.device)
@@ -193,13 +224,14 @@ extension MessageRouter {
             serverPHash: Self.mismatchedPHash(of: stanza, devices: memberDevices.map(\.addressed)))
     }
 
-    /// `POST /sandbox/send` to a group: `account`'s phone encrypts `message` with its sender
-    /// key, sends the key to the member devices that lack it, and routes it like any message.
+    /// `POST /sandbox/send` to a group: `account`'s phone (a member's; an admin's in an
+    /// announcement group) encrypts `message` with its sender key, sends the key to the member
+    /// devices that lack it, and routes it like any message.
     func phoneSend(_ message: WAE2E_Message, from account: VirtualAccount, toGroup jid: JID) async throws(ControlError)
         -> RoutedMessage
     {
         guard let group = await groups.group(jid) else { throw .notFound("no group \(jid)") }
-        guard group.participants.contains(account.phone) else { throw .forbidden("\(account.phone) is not in \(jid)") }
+        if let refusal = Self.sendRefusal(of: account.phone, in: group) { throw .forbidden(refusal) }
         let store = GroupPhoneSignalStore(sessions: PhoneSignalStore(account: account, state: phones))
         let members = await memberDevices(of: group).map(\.addressed)
         let sender = Self.groupDevice(0, of: account, in: group)

@@ -30,11 +30,7 @@ extension MessageRouter {
     /// `group`'s metadata as its members see it, in its addressing.
     func addressedMetadata(of group: GroupRecord) async -> GroupMetadata {
         guard group.isLIDAddressed else { return group.metadata }
-        var lids: [String: String] = [:]
-        for phone in Set(group.participants + [group.creator] + [group.subjectSetBy].compactMap { $0 }) {
-            lids[phone] = await accounts.account(phone: phone)?.lid
-        }
-        return group.metadata(lids: lids)
+        return group.metadata(lids: await memberNames(of: group, and: [group.subjectSetBy].compactMap { $0 }).lids)
     }
 
     /// Names the sender of a group message's copies in `attributes`, in `group`'s addressing:

@@ -52,14 +52,24 @@ final class PhoneChangeLog {
     }
 
     /// Appends a `PhoneChange.logLine`: callers encode it before they take the store's turn,
-    /// so that phones encode in parallel.
+    /// so that phones encode in parallel. One `pwrite` at the log's end (the phones append for
+    /// every message, and a seek and a `FileHandle` write cost two calls and more).
     func append(line: Data) throws(PrivateFile.WriteError) {
-        do {
-            try handle.seek(toOffset: bytes)
-            try handle.write(contentsOf: line)
-        } catch {
-            try? handle.truncate(atOffset: bytes)
-            throw PrivateFile.WriteError(path: file.path, reason: "\(error)")
+        var written = 0
+        while written < line.count {
+            let (result, error) = line.withUnsafeBytes { buffer -> (Int, Int32) in
+                guard let start = buffer.baseAddress else { return (0, 0) }
+                let result = pwrite(
+                    handle.fileDescriptor, start + written, buffer.count - written, off_t(bytes) + off_t(written))
+                return (result, errno)
+            }
+            if result < 0, error == EINTR { continue }
+            guard result > 0 else {
+                try? handle.truncate(atOffset: bytes)
+                let reason = result < 0 ? String(cString: strerror(error)) : "nothing was written"
+                throw PrivateFile.WriteError(path: file.path, reason: reason)
+            }
+            written += result
         }
         bytes += UInt64(line.count)
         count += 1

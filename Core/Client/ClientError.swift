@@ -7,6 +7,9 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyLinked
     /// The device was logged out and wiped; connect again to link anew.
     case loggedOut
+    /// The connection closed after a message went out and before the server acknowledged it:
+    /// it may or may not have been delivered.
+    case disconnectedBeforeAck
     /// The server answered an IQ with `<error code text>`.
     case server(code: Int, text: String)
 
@@ -16,6 +19,7 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notLoggedIn: "not logged in"
         case .alreadyLinked: "this session is already linked to a WhatsApp account"
         case .loggedOut: "the device was logged out"
+        case .disconnectedBeforeAck: "the connection to WhatsApp closed before it acknowledged the message"
         case .server(let code, let text): "WhatsApp refused the request: \(code) \(text)"
         }
     }

@@ -33,11 +33,37 @@ extension WhatsAppClient {
             .map { JID(user: $0, server: JID.lidServer) }
     }
 
-    /// Before decrypting `stanza`: when its sender writes as a LID whose phone number the
-    /// stanza (`sender_pn`, `participant_pn`) or our map names, the sessions we had with that
-    /// number move to the LID, so its message decrypts in the session it was encrypted in.
-    /// Runs inside `withSignalSessions`.
-    func migrateSessions(forSenderOf stanza: Node) async {
+    /// Before decrypting `stanza`, the Signal state we had with its sender by phone number
+    /// moves to its LID, so its message decrypts in the session it was encrypted in: when it
+    /// writes as a LID whose phone number the stanza (`sender_pn`, `participant_pn`) or our map
+    /// names; and when it writes as a phone number whose LID the stanza or our map names
+    /// (whatsmeow's `decryptMessages`), the message then decrypts as that LID: the returned
+    /// `LIDDecryption`. Runs inside `withSignalSessions`.
+    func migrateSessions(forSenderOf stanza: Node, ownJID: JID) async -> LIDDecryption? {
+        let ownLID = device.lid.flatMap { try? JID(parsing: $0) }
+        do {
+            if let decryption = try await LIDDecryption.of(
+                stanza, ownUser: ownJID, ownLID: ownLID,
+                storedLID: { [lids] phone in
+                    // Ours is not in the map: whatsmeow stores it when pairing, we keep it with the device.
+                    if phone.user == ownJID.user { return ownLID }
+                    return try await lids.lid(forPhone: phone.user).map { JID(user: $0, server: JID.lidServer) }
+                })
+            {
+                await migrateSessions(of: decryption.phone, to: decryption.lid)
+                return decryption
+            }
+        } catch {
+            // A malformed stanza fails its decryption next; a failed lookup decrypts as the number.
+            logger.warning("could not tell a sender's LID", metadata: ["error": "\(error)"])
+            return nil
+        }
+        await migrateSessions(ofLIDSenderOf: stanza)
+        return nil
+    }
+
+    /// A sender writing as a LID: the state of the phone number the stanza or our map names moves to it.
+    private func migrateSessions(ofLIDSenderOf stanza: Node) async {
         guard let from = stanza["from"]?.jid else { return }
         let inGroup = from.server == JID.groupServer
         guard let sender = inGroup ? stanza["participant"]?.jid : from, sender.server == JID.lidServer else { return }

@@ -68,14 +68,15 @@ extension WhatsAppClient {
     private func sendToGroup(_ message: WAE2E_Message, group: JID, id: String, ownJID: JID) async throws -> Node {
         let fetchBundles = bundleFetcher()
         let deviceIdentity = try deviceIdentityForPeers()
-        let participants = try await groupParticipants(of: group)
+        let metadata = try await groupMetadata.metadata(of: group) { try await self.fetchGroupMetadata($0) }
+        let participants = metadata.participants
         let users = participants + [ownJID.nonAD]
         let devices = try await knownDevices(of: users)
         let holders = try await senderKeyHolders.holders(of: group)
         let built = try await withSignalTransaction { signal in
             try await GroupMessageEncryptor(store: signal, fetchBundles: fetchBundles).stanza(
                 for: message, id: id, group: group, sender: ownJID, participantDevices: devices, holders: holders,
-                deviceIdentity: deviceIdentity)
+                deviceIdentity: deviceIdentity, addressingMode: metadata.addressingMode)
         }
         let ack = try await sendAwaitingAck(built.node, id: id)
         try await senderKeyHolders.addHolders(built.distributedTo, of: group)
@@ -92,7 +93,7 @@ extension WhatsAppClient {
         let resent = try await withSignalTransaction { signal in
             try await GroupMessageEncryptor(store: signal, fetchBundles: fetchBundles).resend(
                 message, id: id, group: group, sender: ownJID, to: missed, participantDevices: fresh,
-                deviceIdentity: deviceIdentity)
+                deviceIdentity: deviceIdentity, addressingMode: metadata.addressingMode)
         }
         _ = try await sendAwaitingAck(resent.node, id: id)
         try await senderKeyHolders.addHolders(resent.distributedTo, of: group)
@@ -192,7 +193,8 @@ extension WhatsAppClient {
     }
 
     /// Sends `stanza` and waits (bounded) for the server's `<ack class=message id>`.
-    /// - Throws: `ClientError.server` when the ack carries an error or none comes.
+    /// - Throws: `ClientError.server` when the ack carries an error or none comes in time;
+    ///   `ClientError.disconnectedBeforeAck` when the connection closed first.
     private func sendAwaitingAck(_ stanza: Node, id: String) async throws -> Node {
         let (acks, sink) = AsyncStream<Node>.makeStream()
         pendingAcks[id] = sink
@@ -202,10 +204,10 @@ extension WhatsAppClient {
             group.addTask { await acks.first { _ in true } }
             group.addTask {
                 try await Task.sleep(for: .seconds(30))
-                return nil
+                throw ClientError.server(code: 408, text: "no ack")
             }
             defer { group.cancelAll() }
-            guard let ack = try await group.next() ?? nil else { throw ClientError.server(code: 408, text: "no ack") }
+            guard let ack = try await group.next() ?? nil else { throw ClientError.disconnectedBeforeAck }
             return ack
         }
         if let error = ack["error"] {
@@ -235,13 +237,13 @@ extension WhatsAppClient {
     func handleMessage(_ stanza: Node) async throws {
         guard let ownJID = device.jid.flatMap({ try? JID(parsing: $0) }) else { return }
         let decrypted: Result<ReceivedMessage, any Error> = try await withSignalSessions {
-            await migrateSessions(forSenderOf: stanza)
+            let senderLID = await migrateSessions(forSenderOf: stanza, ownJID: ownJID)?.lid
             let transaction = SignalTransaction(over: signal)
             let received: ReceivedMessage
             do {
                 received = try await ReceivedMessage.decrypt(
-                    stanza, ownUser: ownJID, ownLID: device.lid.flatMap { try? JID(parsing: $0) }, store: transaction,
-                    senderKeys: transaction)
+                    stanza, ownUser: ownJID, ownLID: device.lid.flatMap { try? JID(parsing: $0) }, senderLID: senderLID,
+                    store: transaction, senderKeys: transaction)
             } catch {
                 return .failure(error)  // nothing was stored
             }

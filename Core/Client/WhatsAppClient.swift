@@ -238,6 +238,9 @@ public actor WhatsAppClient {
                 try? await becomeLoggedOut(onConnect: true, reason: reason)
             }
         case .disconnected:
+            // Messages waiting for their ack will not get it on this connection.
+            for waiter in pendingAcks.values { waiter.finish() }
+            pendingAcks = [:]
             let wasConnected = connected
             connected = false
             loggedIn = false
@@ -329,10 +332,14 @@ public actor WhatsAppClient {
         loggedIn = false
         // Under the Signal lock, after the commits still in flight: none of them may land after
         // the wipe and bring keys back, and no Signal operation starts after it.
-        try await withSignalLock {
-            try? await signalCommits.flush()
-            loggedOut = true
-            try await devices.wipe(session: session)
+        do {
+            try await withSignalLock {
+                try? await signalCommits.flush()
+                loggedOut = true
+                try await devices.wipe(session: session)
+            }
+        } catch ClientError.loggedOut {
+            return  // the server's stream error and our own logout's answer both got here: one wipe
         }
         device.jid = nil
         device.lid = nil

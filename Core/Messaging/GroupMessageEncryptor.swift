@@ -32,9 +32,10 @@ public struct GroupMessageEncryptor: Sendable {
     ///   - participantDevices: every device of every participant, ours included (from usync).
     ///   - holders: devices that hold our sender key already; they get no distribution message.
     ///   - deviceIdentity: our ADVSignedDeviceIdentity without the account key, sent with prekey messages.
+    ///   - addressingMode: the group's (`GroupMetadata.addressingMode`), for `addressed(_:mode:)`.
     public func stanza(
         for message: WAE2E_Message, id: String, group: JID, sender: JID, participantDevices: [JID],
-        holders: Set<JID>, deviceIdentity: [UInt8]?
+        holders: Set<JID>, deviceIdentity: [UInt8]?, addressingMode: String = ""
     ) async throws -> Stanza {
         let cipher = GroupCipher(store: store, name: Self.senderKeyName(group: group, sender: sender))
         let distribution = try await cipher.distributionMessage()
@@ -57,16 +58,18 @@ public struct GroupMessageEncryptor: Sendable {
         var attributes = MessageAttributes.stanza(id: id, to: group, message: message)
         attributes["phash"] = .string(ParticipantHash.of(participantDevices))
         return Stanza(
-            node: Node(tag: "message", attributes: attributes, content: .nodes(children)),
+            node: Self.addressed(Node(tag: "message", attributes: attributes, content: .nodes(children)), mode: addressingMode),
             distributedTo: encrypted.nodes.compactMap { $0["jid"]?.jid })
     }
 
     /// The message again for `devices` only, each copy on its 1:1 session and carrying our
     /// sender key: for devices the server says our lists missed, and for retry receipts.
-    /// - Parameter participantDevices: every device of the group as we now know them (for `phash`).
+    /// - Parameters:
+    ///   - participantDevices: every device of the group as we now know them (for `phash`).
+    ///   - addressingMode: the group's, as for `stanza`.
     public func resend(
         _ message: WAE2E_Message, id: String, group: JID, sender: JID, to devices: [JID], participantDevices: [JID],
-        deviceIdentity: [UInt8]?
+        deviceIdentity: [UInt8]?, addressingMode: String = ""
     ) async throws -> Stanza {
         let cipher = GroupCipher(store: store, name: Self.senderKeyName(group: group, sender: sender))
         var withKey = message
@@ -83,8 +86,18 @@ public struct GroupMessageEncryptor: Sendable {
         var attributes = MessageAttributes.stanza(id: id, to: group, message: message)
         attributes["phash"] = .string(ParticipantHash.of(participantDevices))
         return Stanza(
-            node: Node(tag: "message", attributes: attributes, content: .nodes(children)),
+            node: Self.addressed(Node(tag: "message", attributes: attributes, content: .nodes(children)), mode: addressingMode),
             distributedTo: encrypted.nodes.compactMap { $0["jid"]?.jid })
+    }
+
+    /// `stanza` with `addressing_mode=lid` in a LID-addressed group, as whatsmeow's `SendMessage`
+    /// marks those (its `prepareMessageNode`): the server then takes the participants as LIDs.
+    /// A phone-number group's stanza carries no `addressing_mode`; `phash` is the same in both.
+    static func addressed(_ stanza: Node, mode: String) -> Node {
+        guard mode == "lid" else { return stanza }
+        var stanza = stanza
+        stanza.attributes["addressing_mode"] = .string(mode)
+        return stanza
     }
 
     /// The record name of `sender`'s key in `group`: the group JID and the device's address.

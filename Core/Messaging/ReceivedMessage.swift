@@ -31,22 +31,16 @@ public struct ReceivedMessage: Sendable {
     /// - Parameters:
     ///   - ownUser: our account (any device), to tell our own messages apart.
     ///   - ownLID: our account's LID, which our own messages may come from too.
+    ///   - senderLID: the LID device a sender writing as a phone number decrypts as
+    ///     (`LIDDecryption`): its sessions and sender keys are the LID's, and it is `senderAlt`.
     ///   - senderKeys: where group sender keys live; without it, group messages cannot be read.
     public static func decrypt(
-        _ stanza: Node, ownUser: JID, ownLID: JID? = nil, store: any SignalProtocolStore,
+        _ stanza: Node, ownUser: JID, ownLID: JID? = nil, senderLID: JID? = nil, store: any SignalProtocolStore,
         senderKeys: (any SignalSenderKeyStore)? = nil
     ) async throws -> ReceivedMessage {
-        guard let id = stanza["id"]?.description, let from = stanza["from"]?.jid else {
-            throw MessagingError.malformed("message without id or from")
-        }
-        let group = from.server == JID.groupServer ? from.nonAD : nil
-        let sender: JID
-        if group != nil {
-            guard let participant = stanza["participant"]?.jid else { throw MessagingError.malformed("group message without participant") }
-            sender = participant
-        } else {
-            sender = from
-        }
+        guard let id = stanza["id"]?.description else { throw MessagingError.malformed("message without id") }
+        let (sender, group) = try Self.sender(of: stanza)
+        let identity = senderLID ?? sender
         var content: WAE2E_Message?
         for enc in stanza.children(tagged: "enc") {
             guard case .bytes(let ciphertext) = enc.content, let encType = enc["type"]?.description else {
@@ -55,18 +49,18 @@ public struct ReceivedMessage: Sendable {
             let version = enc["v"].flatMap { Int($0.description) } ?? 2
             switch encType {
             case "pkmsg", "msg":
-                let padded = try await SessionCipher(store: store, address: sender.signalAddress)
+                let padded = try await SessionCipher(store: store, address: identity.signalAddress)
                     .decrypt(CiphertextMessage(encType: encType, serialized: ciphertext))
                 var message = try WAE2E_Message(serializedBytes: MessagePadding.unpad(padded, encVersion: version))
                 if message.hasSenderKeyDistributionMessage, let group {
-                    try await process(message.senderKeyDistributionMessage, group: group, sender: sender, senderKeys)
+                    try await process(message.senderKeyDistributionMessage, group: group, sender: identity, senderKeys)
                     message.clearSenderKeyDistributionMessage()
                 }
                 if message != WAE2E_Message() { content = message }
             case "skmsg":
                 guard let group, let senderKeys else { throw MessagingError.malformed("skmsg outside a group") }
                 let padded = try await GroupCipher(
-                    store: senderKeys, name: GroupMessageEncryptor.senderKeyName(group: group, sender: sender)
+                    store: senderKeys, name: GroupMessageEncryptor.senderKeyName(group: group, sender: identity)
                 ).decrypt(try SenderKeyMessage(serialized: ciphertext))
                 content = try WAE2E_Message(serializedBytes: MessagePadding.unpad(padded, encVersion: version))
             default:
@@ -74,7 +68,7 @@ public struct ReceivedMessage: Sendable {
             }
         }
         guard var message = content else { throw MessagingError.malformed("message without a pkmsg, msg or skmsg <enc>") }
-        let isFromMe = [ownUser, ownLID].contains { $0?.user == sender.user && $0?.server == sender.server }
+        let isFromMe = Self.isOwn(sender, ownUser: ownUser, ownLID: ownLID)
         var chat = group ?? sender.nonAD
         if isFromMe, group == nil {
             guard let recipient = stanza["recipient"]?.jid ?? (try? JID(parsing: message.deviceSentMessage.destinationJid))
@@ -82,12 +76,26 @@ public struct ReceivedMessage: Sendable {
             chat = recipient.nonAD
         }
         if message.hasDeviceSentMessage { message = message.deviceSentMessage.message }
+        var addressing = MessageAddressing(of: stanza, sender: sender, chat: chat, isFromMe: isFromMe)
+        if let senderLID { addressing.senderAlt = senderLID }
         return ReceivedMessage(
             id: id, chat: chat, sender: sender, isFromMe: isFromMe,
             timestamp: Date(timeIntervalSince1970: stanza["t"].flatMap { Double($0.description) } ?? 0),
             pushName: stanza["notify"]?.description ?? "", type: stanza["type"]?.description ?? "text",
-            edit: stanza["edit"]?.description ?? "",
-            addressing: MessageAddressing(of: stanza, sender: sender, chat: chat, isFromMe: isFromMe), message: message)
+            edit: stanza["edit"]?.description ?? "", addressing: addressing, message: message)
+    }
+
+    /// The device that sent `stanza` (`participant` in a group, else `from`) and its group, if any.
+    static func sender(of stanza: Node) throws -> (sender: JID, group: JID?) {
+        guard let from = stanza["from"]?.jid else { throw MessagingError.malformed("message without from") }
+        guard from.server == JID.groupServer else { return (from, nil) }
+        guard let participant = stanza["participant"]?.jid else { throw MessagingError.malformed("group message without participant") }
+        return (participant, from.nonAD)
+    }
+
+    /// Whether `sender` is one of our devices, by phone number or by LID.
+    static func isOwn(_ sender: JID, ownUser: JID, ownLID: JID?) -> Bool {
+        [ownUser, ownLID].contains { $0?.user == sender.user && $0?.server == sender.server }
     }
 
     /// Stores `sender`'s sender key for `group` from its distribution message.

@@ -45,6 +45,9 @@ enum MessageStatusBook {
     /// is atomic: receipts arrive on concurrent tasks. A queue rather than a lock, so that no
     /// cooperative thread blocks waiting for another one's host calls; async callers await it.
     private static let queue = DispatchQueue(label: "wago.messaging.message-status-book")
+    /// Entries written or read lately; touched on `queue` only. A receipt for a message sent a
+    /// moment ago finds its entry here instead of reading it back from the host's storage.
+    nonisolated(unsafe) private static var recent = RecentStatuses()
 
     /// Moves `ids` forward to `status`; a receipt for a message never recorded as sent still
     /// counts (it may overtake the send's own answer).
@@ -55,28 +58,43 @@ enum MessageStatusBook {
     /// `record`, queued without waiting for it (a failure is logged): a sent message's answer
     /// need not wait for the book, and an `entry` asked for after this returned queues behind
     /// it, so it sees the record.
-    static func recordQueued(_ status: Status, ids: [String], at timestamp: Int64, session: String, host: Host) {
+    /// - Parameter generated: the host chose `ids` for this send, so nothing was stored under
+    ///   them before this process ran: only a receipt that overtook this record can have
+    ///   written an entry, and `recent` holds it, so the stored entry is not read.
+    static func recordQueued(
+        _ status: Status, ids: [String], generated: Bool, at timestamp: Int64, session: String, host: Host
+    ) {
         queue.async {
             do {
-                try write(status, ids: ids, at: timestamp, session: session, host: host)
+                try write(status, ids: ids, at: timestamp, session: session, host: host, storedBefore: !generated)
             } catch {
                 host.log(.warning, "could not record messages \(ids) as \(status.name): \(error)")
             }
         }
     }
 
-    /// Runs on `queue`.
-    private static func write(_ status: Status, ids: [String], at timestamp: Int64, session: String, host: Host) throws {
+    /// Runs on `queue`. `storedBefore` says whether an entry `recent` lacks may be stored.
+    private static func write(
+        _ status: Status, ids: [String], at timestamp: Int64, session: String, host: Host, storedBefore: Bool = true
+    ) throws {
         for id in ids {
-            if let known = try storedEntry(id, session: session, host: host), known.status >= status { continue }
+            var known = recent.entry(id, session: session)
+            if known == nil, storedBefore { known = try storedEntry(id, session: session, host: host) }
+            if let known, known.status >= status { continue }
             // What `jsonText` writes for this object (sorted keys), without JSONSerialization.
             let value = #"{"Status":"\#(status.name)","Timestamp":\#(timestamp)}"#
             try host.kvSet(key(id), Array(value.utf8), session: session)
+            recent.remember(Entry(status: status, timestamp: timestamp), for: id, session: session)
         }
     }
 
     static func entry(_ id: String, session: String, host: Host) async throws -> Entry? {
-        try await onQueue { try storedEntry(id, session: session, host: host) }
+        try await onQueue {
+            if let known = recent.entry(id, session: session) { return known }
+            let stored = try storedEntry(id, session: session, host: host)
+            if let stored { recent.remember(stored, for: id, session: session) }
+            return stored
+        }
     }
 
     private static func storedEntry(_ id: String, session: String, host: Host) throws -> Entry? {

@@ -57,7 +57,8 @@ extension MessagingPlugin {
             throw HTTPError(500, "the host answered send_message with \(sent)")
         }
         let timestamp = (reply["Timestamp"] as? NSNumber)?.int64Value ?? Int64(Date().timeIntervalSince1970)
-        MessageStatusBook.recordQueued(.sent, ids: [sentID], at: timestamp, session: request.session, host: host)
+        MessageStatusBook.recordQueued(
+            .sent, ids: [sentID], generated: id == nil, at: timestamp, session: request.session, host: host)
         // `jsonText(["Details": "Sent", "Timestamp": timestamp, "Id": sentID])`, written directly.
         return .json(#"{"Details":"Sent","Id":\#(jsonString(sentID)),"Timestamp":\#(timestamp)}"#)
     }

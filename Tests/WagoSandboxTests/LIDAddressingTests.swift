@@ -98,6 +98,49 @@ struct LIDAddressingTests {
         #expect(MessageAddressing(of: Node(tag: "message"), sender: phone, chat: group, isFromMe: false) == MessageAddressing())
     }
 
+    @Test("a phone-number sender decrypts as the LID its stanza names, else as the stored one (decryptMessages)")
+    func decryptionIdentity() async throws {
+        let own = JID(user: "5511999990000", server: JID.userServer, device: 3)
+        let ownLID = JID(user: "209876543210987", server: JID.lidServer, device: 3)
+        let group = JID(user: "120363000000000001", server: JID.groupServer)
+        let stored: @Sendable (JID) async throws -> JID? = { $0 == phone ? lid : $0.user == own.user ? ownLID : nil }
+        func decryption(_ attributes: Attributes) async throws -> LIDDecryption? {
+            var stanza = Node(tag: "message", attributes: attributes)
+            stanza.attributes["id"] = "1"
+            return try await LIDDecryption.of(stanza, ownUser: own, ownLID: ownLID, storedLID: stored)
+        }
+        let phoneDevice = JID(user: phone.user, server: JID.userServer, device: 4)
+        let lidDevice = JID(user: lid.user, server: JID.lidServer, device: 4)
+        let otherLID = JID(user: "201234567890999", server: JID.lidServer)
+
+        // 1:1: the stanza's sender_lid first (on the sender's device), else the stored LID.
+        #expect(
+            try await decryption(["from": .jid(phoneDevice), "sender_lid": .jid(otherLID)])
+                == LIDDecryption(phone: phoneDevice, lid: JID(user: otherLID.user, server: JID.lidServer, device: 4)))
+        #expect(try await decryption(["from": .jid(phoneDevice)]) == LIDDecryption(phone: phoneDevice, lid: lidDevice))
+        #expect(try await decryption(["from": .jid(unknown)]) == nil, "no LID known")
+        // A LID sender decrypts as itself; so do Meta AI's numbers.
+        #expect(try await decryption(["from": .jid(lidDevice), "sender_pn": .jid(phone)]) == nil)
+        let bot = JID(user: "13135550002", server: JID.userServer)
+        #expect(try await decryption(["from": .jid(bot), "sender_lid": .jid(lid)]) == nil)
+        #expect(LIDDecryption.isBot(JID(user: "13165550012", server: JID.userServer)))
+        #expect(!LIDDecryption.isBot(JID(user: "13135550002", server: JID.userServer, device: 1)))
+        #expect(!LIDDecryption.isBot(JID(user: "131355500021", server: JID.userServer)))
+        // Our own devices: no alternative 1:1 (sender_lid is not read), our LID from the store.
+        let ownPhone = JID(user: own.user, server: JID.userServer)
+        #expect(
+            try await decryption(["from": .jid(ownPhone), "recipient": .jid(phone), "sender_lid": .jid(otherLID)])
+                == LIDDecryption(phone: ownPhone, lid: JID(user: ownLID.user, server: JID.lidServer)))
+        // Groups: participant_lid of a phone-number participant, in a phone-number group.
+        #expect(
+            try await decryption(["from": .jid(group), "participant": .jid(phoneDevice), "participant_lid": .jid(otherLID)])
+                == LIDDecryption(phone: phoneDevice, lid: JID(user: otherLID.user, server: JID.lidServer, device: 4)))
+        #expect(
+            try await decryption(["from": .jid(group), "participant": .jid(phoneDevice)])
+                == LIDDecryption(phone: phoneDevice, lid: lidDevice))
+        await #expect(throws: MessagingError.self) { try await decryption(["from": .jid(group)]) }
+    }
+
     @Test("devices notifications carry the LID side, and cached LID lists follow them")
     func lidDeviceLists() async throws {
         let lidDevices = [lid, JID(user: lid.user, server: JID.lidServer, device: 2)]

@@ -270,6 +270,131 @@ struct GroupMessagingTests {
         await receiver.stop()
     }
 
+    @Test(
+        "a LID-addressed group's changes reach the webhook named by LID with phone numbers, as the vectors",
+        .timeLimit(.minutes(5)))
+    func lidGroupChangesReachTheWebhook() async throws {
+        let receiver = try await WebhookReceiver()
+        try await LinkingWorld.run(allowPrivateURLs: true) { world in
+            let (ana, bia, caio, duda) = ("5511999990121", "5511999990122", "5511999990123", "5511999990124")
+            var found: [String: String] = [:]
+            for (phone, name) in [(ana, "Ana"), (bia, "Bia"), (caio, "Caio"), (duda, "Duda")] {
+                let lidUser = try await LIDMessagingTests.createAccount(phone, name, in: world)
+                found[phone] = lidUser + "@lid"
+            }
+            let lids = found
+            let lid = { (phone: String) in lids[phone] ?? "" }
+            let user = { (phone: String) in "\(phone)@s.whatsapp.net" }
+            try await world.deliveringWebhooks {
+                _ = try await world.linkedSessions([("ana", ana)], subscribe: ["All"], webhook: receiver.url)
+                let created = try await world.sandbox(
+                    .post, "/sandbox/groups",
+                    #"{"Creator":"\#(bia)","Participants":["\#(ana)","\#(caio)"],"Subject":"Equipe","AddressingMode":"lid"}"#)
+                let group = try JID(parsing: try #require(created.object["JID"] as? String))
+
+                // JoinedGroup: Bia's LID as sender and owner, her number as SenderPN, members by LID.
+                try await world.waitUntil { !receiver.events(ofType: "JoinedGroup").isEmpty }
+                let joined = try #require(receiver.events(ofType: "JoinedGroup").first?["event"] as? [String: Any])
+                #expect(joined["Sender"] as? String == lid(bia))
+                #expect(joined["SenderPN"] as? String == user(bia))
+                #expect(joined["OwnerJID"] as? String == lid(bia))
+                #expect(joined["NameSetBy"] as? String == lid(bia))
+                let members = try #require(joined["Participants"] as? [[String: Any]])
+                #expect(members.map { $0["JID"] as? String } == [bia, ana, caio].map(lid))
+                #expect(joined["AddressingMode"] as? String == "lid")
+                #expect(members.map { $0["PhoneNumber"] as? String } == [bia, ana, caio].map(user))
+
+                // Bia adds Duda, promotes Ana, renames the group; Caio leaves.
+                let changes = [
+                    ("/sandbox/groups/participants", #"{"Group":"\#(group)","Action":"add","Participants":["\#(duda)"]}"#),
+                    ("/sandbox/groups/admins", #"{"Group":"\#(group)","Action":"promote","Participants":["\#(ana)"]}"#),
+                    ("/sandbox/groups/subject", #"{"Group":"\#(group)","Subject":"Equipe SP"}"#),
+                    ("/sandbox/groups/participants", #"{"Group":"\#(group)","Action":"leave","Participants":["\#(caio)"]}"#),
+                ]
+                for (route, body) in changes {
+                    let changed = try await world.sandbox(.post, route, body)
+                    #expect(changed.status == .ok, "\(route): \(changed.object)")
+                }
+                try await world.waitUntil { receiver.events(ofType: "GroupInfo").count == changes.count }
+                let infos = receiver.jsonData.filter { $0.contains(#""type":"GroupInfo""#) }
+                let events = receiver.events(ofType: "GroupInfo").compactMap { $0["event"] as? [String: Any] }
+                try #require(infos.count == changes.count && events.count == changes.count)
+                /// A vector's jsonData for this group, Bia (by LID, her number as SenderPN) the
+                /// author, at `event`'s time, with `replacements` made.
+                func expected(_ vector: String, _ event: [String: Any], _ replacements: [(String, String)]) throws -> String {
+                    var text = try eventVector(vector)
+                        .replacingOccurrences(of: "120363401234567890@g.us", with: group.description)
+                        .replacingOccurrences(of: "Bob Lima", with: "Bia")
+                        .replacingOccurrences(of: "5521912345678@s.whatsapp.net", with: user(bia))
+                        .replacingOccurrences(of: "209876543210987@lid", with: lid(bia))
+                        .replacingOccurrences(of: Self.vectorTime(vector), with: event["Timestamp"] as? String ?? "")
+                    for (old, new) in replacements { text = text.replacingOccurrences(of: old, with: new) }
+                    return text
+                }
+                #expect(
+                    infos[0]
+                        == (try expected(
+                            "groupinfo-participant-add", events[0],
+                            [
+                                ("1759990000123456", ""), ("1760002700123456", events[0]["ParticipantVersionID"] as? String ?? ""),
+                                ("201234567890123@lid", lid(duda)),
+                            ])))
+                #expect(events[1]["Promote"] as? [String] == [lid(ana)])
+                #expect(events[1]["Sender"] as? String == lid(bia) && events[1]["SenderPN"] as? String == user(bia))
+                #expect(infos[2] == (try expected("groupinfo-subject", events[2], [("Equipe de Vendas SP", "Equipe SP")])))
+                // A leave: Caio removes himself, named by his LID with his number.
+                #expect(events[3]["Leave"] as? [String] == [lid(caio)])
+                #expect(events[3]["Sender"] as? String == lid(caio) && events[3]["SenderPN"] as? String == user(caio))
+                #expect(events[3]["Notify"] as? String == "Caio")
+            }
+            await world.gateway.gateway.clients.stopAll()
+        }
+        await receiver.stop()
+    }
+
+    @Test(
+        "in an announcement group only admins send: a session's REST send fails naming WhatsApp's refusal, a phone's is refused",
+        .timeLimit(.minutes(5)))
+    func announcementGroupRefusesNonAdmins() async throws {
+        try await LinkingWorld.run(plugins: [try MessagingTests.messagingPluginPath()]) { world in
+            let (ana, bia, caio) = ("5511999990131", "5511999990132", "5511999990133")
+            try await world.createAccounts([(ana, "Ana"), (bia, "Bia"), (caio, "Caio")])
+            _ = try await world.linkedSessions([("ana", ana)])
+            let created = try await world.sandbox(
+                .post, "/sandbox/groups", #"{"Creator":"\#(bia)","Participants":["\#(ana)","\#(caio)"],"Subject":"Avisos"}"#)
+            let group = try JID(parsing: try #require(created.object["JID"] as? String))
+            let announced = try await world.sandbox(
+                .post, "/sandbox/groups/settings", #"{"Group":"\#(group)","Announce":true}"#)
+            #expect(announced.status == .ok, "\(announced.object)")
+
+            try await world.gateway.test(.router) { client async throws in
+                // Ana's session, no admin: the server's ack refuses it, and the REST answer says so.
+                let refused = try await client.call(
+                    .post, "/send/text", token: "tok-ana", json: #"{"Phone":"\#(group)","Body":"posso falar?"}"#)
+                #expect(refused.status.code >= 500, "\(refused.object)")
+                #expect(refused.error?.contains("WhatsApp refused the request: 403") == true, "\(refused.object)")
+                // Caio's phone, no admin either: 403 naming the rule.
+                let phoneRefused = try await world.sandbox(
+                    .post, "/sandbox/send", #"{"From":"\#(caio)","To":"\#(group)","Message":{"conversation":"e eu?"}}"#)
+                #expect(phoneRefused.status == .forbidden, "\(phoneRefused.object)")
+                #expect((phoneRefused.object["error"] as? String)?.contains("announcement") == true, "\(phoneRefused.object)")
+
+                // Bia promotes Ana: her next send goes through, and is all the phones get.
+                let promoted = try await world.sandbox(
+                    .post, "/sandbox/groups/admins", #"{"Group":"\#(group)","Action":"promote","Participants":["\#(ana)"]}"#)
+                #expect(promoted.status == .ok, "\(promoted.object)")
+                let sent = try await client.call(
+                    .post, "/send/text", token: "tok-ana", json: #"{"Phone":"\#(group)","Body":"agora sim"}"#)
+                #expect(sent.status == .ok, "\(sent.object)")
+            }
+            for phone in [bia, caio] {
+                let inbox = try await world.waitForMessages(of: phone, count: 1)
+                #expect(inbox.map { ($0["Message"] as? [String: Any])?["conversation"] as? String } == ["agora sim"])
+            }
+            await world.gateway.gateway.clients.stopAll()
+        }
+    }
+
     @Test("community link and unlink changes read as whatsmeow's GroupLinkChange")
     func groupLinkChanges() throws {
         let group = JID(user: "120363401234567890", server: JID.groupServer)

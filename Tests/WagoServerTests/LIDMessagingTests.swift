@@ -107,31 +107,15 @@ struct LIDMessagingTests {
             let biaLID = try await Self.createAccount(bia, "Bia", in: world)
             try await world.deliveringWebhooks {
                 let (session, whatsApp) = try await Self.linkAna(ana, in: world, webhook: receiver.url)
-                let directory = world.gateway.dataDirectory
-                let secrets = SecretBox(masterKey: try SecretBox.loadMasterKey(configured: nil, dataDirectory: directory))
-                let database = try WagoDatabase(dataDirectory: directory, secrets: secrets)
-                /// The gateway's Signal sessions with Bia (addresses, read past any cache) and its unused prekeys.
+                let database = try Self.database(of: world)
                 func biaSessions() async throws -> [String] {
-                    try await database.pool.read { db in
-                        try String.fetchAll(
-                            db, sql: "SELECT address FROM signalSession WHERE device = ?", arguments: [session.id])
-                    }.filter { $0.hasPrefix("\(bia):") || $0.hasPrefix("\(biaLID)_1:") }
+                    try await Self.signalState(with: [bia, "\(biaLID)_1"], in: database, device: session.id).sessions
                 }
                 func preKeyCount() async throws -> Int {
                     try await SignalStore(database: database, device: session.id).preKeyCount()
                 }
-                /// Bia's phone sends `text` to `to`; returns the Info of the gateway's Message event.
                 func phoneSends(_ text: String, to: String) async throws -> [String: Any] {
-                    let reply = try await world.sandbox(
-                        .post, "/sandbox/send", #"{"From":"\#(bia)","To":"\#(to)","Message":{"conversation":"\#(text)"}}"#)
-                    #expect(reply.status == .ok, "\(reply.object)")
-                    let id = try #require(reply.object["ID"] as? String)
-                    let info: ([String: Any]) -> [String: Any]? = {
-                        let info = ($0["event"] as? [String: Any])?["Info"] as? [String: Any]
-                        return info?["ID"] as? String == id ? info : nil
-                    }
-                    try await world.waitUntil { receiver.events(ofType: "Message").contains { info($0) != nil } }
-                    return try #require(receiver.events(ofType: "Message").compactMap(info).first)
+                    try await Self.phoneSends(text, from: bia, to: to, in: world, receiver: receiver)
                 }
 
                 // Bia's phone writes to Ana's number: a session by phone number on both sides.
@@ -192,7 +176,126 @@ struct LIDMessagingTests {
         await receiver.stop()
     }
 
-    /// Creates a virtual account and returns its LID user.
+    @Test(
+        "a phone writing by number whose LID the session knows decrypts on the LID's session, with the LID as SenderAlt",
+        .timeLimit(.minutes(5)))
+    func numberSenderDecryptsOnLID() async throws {
+        let receiver = try await WebhookReceiver()
+        try await LinkingWorld.run(allowPrivateURLs: true) { world in
+            let (ana, bia) = ("5511999990101", "5511999990102")
+            let anaLID = try await Self.createAccount(ana, "Ana", in: world)
+            let biaLID = try await Self.createAccount(bia, "Bia", in: world)
+            try await world.deliveringWebhooks {
+                let (session, whatsApp) = try await Self.linkAna(ana, in: world, webhook: receiver.url)
+                let database = try Self.database(of: world)
+                func sessions(with names: [String]) async throws -> [String] {
+                    try await Self.signalState(with: names, in: database, device: session.id).sessions
+                }
+                let signal = SignalStore(database: database, device: session.id)
+
+                // Bia writes by number before the session knows her LID: a session by phone number.
+                let first = try await Self.phoneSends("primeira", from: bia, to: "\(ana)@s.whatsapp.net", in: world, receiver: receiver)
+                #expect(first["SenderAlt"] as? String == "")
+                #expect(try await sessions(with: [bia, "\(biaLID)_1"]) == ["\(bia):0"])
+
+                // The session learns her LID (usync), which moves no session by itself.
+                #expect(try await whatsApp.lid(of: JID(user: bia, server: JID.userServer)) == JID(user: biaLID, server: JID.lidServer))
+                #expect(try await sessions(with: [bia, "\(biaLID)_1"]) == ["\(bia):0"])
+                let preKeys = try await signal.preKeyCount()
+
+                // Her next message by number, on the same ratchet, decrypts as her LID: the session
+                // moved there first; no prekey message, and her LID is the SenderAlt.
+                let second = try await Self.phoneSends("segunda", from: bia, to: "\(ana)@s.whatsapp.net", in: world, receiver: receiver)
+                #expect(second["Sender"] as? String == "\(bia)@s.whatsapp.net")
+                #expect(second["SenderAlt"] as? String == "\(biaLID)@lid")
+                #expect(second["Chat"] as? String == "\(bia)@s.whatsapp.net")
+                #expect(try await sessions(with: [bia, "\(biaLID)_1"]) == ["\(biaLID)_1:0"])
+                #expect(try await signal.preKeyCount() == preKeys, "the message was no prekey message")
+
+                // Our own phone's copy of what it sends by number decrypts as our LID, too.
+                let own = try await Self.phoneSends("minha", from: ana, to: "\(bia)@s.whatsapp.net", in: world, receiver: receiver)
+                #expect(own["IsFromMe"] as? Bool == true)
+                #expect(own["Sender"] as? String == "\(ana)@s.whatsapp.net")
+                #expect(own["SenderAlt"] as? String == "\(anaLID)@lid")
+                #expect(try await sessions(with: [ana, "\(anaLID)_1"]) == ["\(anaLID)_1:0"])
+            }
+            await world.gateway.gateway.clients.stopAll()
+        }
+        await receiver.stop()
+    }
+
+    @Test(
+        "in a phone-number group, a member whose LID the session knows gets its sender key kept under the LID",
+        .timeLimit(.minutes(5)))
+    func numberSenderInGroupUsesLIDSenderKey() async throws {
+        let receiver = try await WebhookReceiver()
+        try await LinkingWorld.run(allowPrivateURLs: true) { world in
+            let (ana, bia) = ("5511999990111", "5511999990112")
+            _ = try await Self.createAccount(ana, "Ana", in: world)
+            let biaLID = try await Self.createAccount(bia, "Bia", in: world)
+            let created = try await world.sandbox(
+                .post, "/sandbox/groups", #"{"Creator":"\#(ana)","Participants":["\#(bia)"],"Subject":"Por número"}"#)
+            #expect(created.status == .ok, "\(created.object)")
+            let group = try #require(created.object["JID"] as? String)
+            try await world.deliveringWebhooks {
+                let (session, whatsApp) = try await Self.linkAna(ana, in: world, webhook: receiver.url)
+                let database = try Self.database(of: world)
+                _ = try await whatsApp.lid(of: JID(user: bia, server: JID.userServer))
+
+                // Her first message brings her sender key (on a new 1:1 session), the second uses it alone.
+                for text in ["oi, grupo", "de novo"] {
+                    let info = try await Self.phoneSends(text, from: bia, to: group, in: world, receiver: receiver)
+                    #expect(info["Chat"] as? String == group)
+                    #expect(info["Sender"] as? String == "\(bia)@s.whatsapp.net")
+                    #expect(info["SenderAlt"] as? String == "\(biaLID)@lid")
+                }
+                let state = try await Self.signalState(with: [bia, "\(biaLID)_1"], in: database, device: session.id)
+                #expect(state.sessions == ["\(biaLID)_1:0"])
+                #expect(state.senderKeys == ["\(biaLID)_1:0"])
+            }
+            await world.gateway.gateway.clients.stopAll()
+        }
+        await receiver.stop()
+    }
+
+    /// The gateway's database, opened beside it: reads go past the session's caches.
+    static func database(of world: LinkingWorld) throws -> WagoDatabase {
+        let directory = world.gateway.dataDirectory
+        let secrets = SecretBox(masterKey: try SecretBox.loadMasterKey(configured: nil, dataDirectory: directory))
+        return try WagoDatabase(dataDirectory: directory, secrets: secrets)
+    }
+
+    /// Session `device`'s Signal state with the Signal address names `names` (a phone number,
+    /// or a LID's "<lid>_1"): its session addresses and the senders of its group sender keys.
+    static func signalState(with names: [String], in database: WagoDatabase, device: String) async throws -> (
+        sessions: [String], senderKeys: [String]
+    ) {
+        let (sessions, senders) = try await database.pool.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT address FROM signalSession WHERE device = ?", arguments: [device]),
+                try String.fetchAll(db, sql: "SELECT sender FROM signalSenderKey WHERE device = ?", arguments: [device])
+            )
+        }
+        let named: (String) -> Bool = { address in names.contains { address.hasPrefix("\($0):") } }
+        return (sessions.filter(named).sorted(), senders.filter(named).sorted())
+    }
+
+    /// Phone `from` sends `text` to `to` through the sandbox; returns the Info of the gateway's Message event for it.
+    static func phoneSends(
+        _ text: String, from: String, to: String, in world: LinkingWorld, receiver: WebhookReceiver
+    ) async throws -> [String: Any] {
+        let reply = try await world.sandbox(
+            .post, "/sandbox/send", #"{"From":"\#(from)","To":"\#(to)","Message":{"conversation":"\#(text)"}}"#)
+        #expect(reply.status == .ok, "\(reply.object)")
+        let id = try #require(reply.object["ID"] as? String)
+        let info: ([String: Any]) -> [String: Any]? = {
+            let info = ($0["event"] as? [String: Any])?["Info"] as? [String: Any]
+            return info?["ID"] as? String == id ? info : nil
+        }
+        try await world.waitUntil { receiver.events(ofType: "Message").contains { info($0) != nil } }
+        return try #require(receiver.events(ofType: "Message").compactMap(info).first)
+    }
+
     /// Session "ana" linked to `phone`, posting its messages to `webhook`.
     static func linkAna(_ phone: String, in world: LinkingWorld, webhook: String) async throws
         -> (record: SessionRecord, client: WhatsAppClient)
@@ -200,6 +303,7 @@ struct LIDMessagingTests {
         try #require(try await world.linkedSessions([("ana", phone)], subscribe: ["Message"], webhook: webhook).first)
     }
 
+    /// Creates a virtual account and returns its LID user.
     static func createAccount(_ phone: String, _ pushName: String, in world: LinkingWorld) async throws -> String {
         let created = try await world.sandbox(.post, "/sandbox/accounts", #"{"Phone":"\#(phone)","PushName":"\#(pushName)"}"#)
         #expect(created.status == .ok, "\(created.object)")

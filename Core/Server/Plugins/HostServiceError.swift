@@ -16,7 +16,7 @@ struct HostServiceError: Error {
         switch error {
         case let error as HostServiceError: self = error
         case ClientError.server(408, _): self.init(WAGO_ERR_TIMEOUT, "\(error)")
-        case ClientError.server: self.init(WAGO_ERR_REMOTE, "\(error)")
+        case ClientError.server, ClientError.disconnectedBeforeAck: self.init(WAGO_ERR_REMOTE, "\(error)")
         case ClientError.notConnected, ClientError.notLoggedIn, ClientError.loggedOut:
             self.init(WAGO_ERR_NOT_CONNECTED, "\(error)")
         default: self.init(WAGO_ERR_INTERNAL, "\(error)")

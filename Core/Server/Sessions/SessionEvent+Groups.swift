@@ -103,12 +103,20 @@ extension SessionEvent {
         event.group.name.nameSetBy = metadata.subjectSetBy ?? .goZero
         event.group.isLocked = metadata.isLocked
         event.group.isAnnounce = metadata.isAnnounce
+        event.group.addressingMode = metadata.addressingMode
         event.group.groupCreated = try GoTime(unixSeconds: metadata.created, in: .current)
         event.group.participantVersionID = metadata.participantVersionID
         event.group.participants = metadata.participants.map { jid in
             var participant = GroupParticipant()
             participant.jid = jid
-            if jid.server == JID.lidServer { participant.lid = jid } else { participant.phoneNumber = jid }
+            // whatsmeow's parseParticipant: the JID is one side, the `<participant>`'s
+            // phone_number or lid attribute the other.
+            let alternative = metadata.participantAlternatives[jid] ?? .goZero
+            if jid.server == JID.lidServer {
+                (participant.lid, participant.phoneNumber) = (jid, alternative)
+            } else {
+                (participant.phoneNumber, participant.lid) = (jid, alternative)
+            }
             participant.isAdmin = metadata.admins.contains(jid)
             participant.isSuperAdmin = metadata.superAdmins.contains(jid)
             return participant

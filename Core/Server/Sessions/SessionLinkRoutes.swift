@@ -108,7 +108,7 @@ struct SessionLinkRoutes {
         } catch let error as ClientError {
             switch error {
             case .notConnected, .notLoggedIn, .alreadyLinked, .loggedOut: throw APIError.conflict(error.description)
-            case .server: throw APIError.internalError(error.description)
+            case .server, .disconnectedBeforeAck: throw APIError.internalError(error.description)
             }
         } catch let error as APIError {
             throw error
