@@ -130,7 +130,7 @@ public actor SandboxServer {
             let accepted = try await withDeadline(configuration.handshakeTimeout, "Noise handshake") {
                 try await NoiseHandshakeDriver.accept(over: stream, responder: responder)
             }
-            noise = NoiseConnection(socket: accepted.socket, stream: stream)
+            noise = NoiseConnection(socket: accepted.socket, stream: stream, joinsFrames: true)
             connection = SandboxConnection(
                 noise: noise, router: router, presence: presence, historySync: historySync, media: media,
                 clientStaticKey: accepted.clientStaticKey, configuration: configuration,

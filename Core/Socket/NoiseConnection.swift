@@ -4,15 +4,20 @@ import Synchronization
 /// nodes with their flag byte) go out through `send` and come in through `run`'s handler.
 ///
 /// `send` seals and queues inside the actor without suspending, so frames leave in the order of
-/// their nonces even when many tasks send at once; a single writer drains the queue. Frames
-/// queued while the writer's last write was in flight leave together, as one transport send
-/// (one WebSocket message, one socket write and flush) of up to `batchLimit` bytes: a frame's
-/// 3-byte length prefix delimits it, and a WebSocket message may hold several frames (the
-/// receiving `FrameDecoder` and WhatsApp's own read them so).
+/// their nonces even when many tasks send at once; a single writer drains the queue. On a
+/// connection that `joinsFrames` (the sandbox's end), frames queued while the writer's last
+/// write was in flight leave together, as one transport send (one WebSocket message, one
+/// socket write and flush) of up to `batchLimit` bytes: a frame's 3-byte length prefix
+/// delimits it, and whatsmeow's and our `FrameDecoder` read several frames from one message.
+/// A client's connection sends one frame per message, as whatsmeow does: nothing says
+/// WhatsApp's server reads more.
 public actor NoiseConnection {
     /// The most bytes one transport send carries when it joins several frames; a single frame
     /// larger than this still goes out alone.
     public static let batchLimit = 64 * 1024
+
+    /// Whether frames queued during a write leave together.
+    public let joinsFrames: Bool
 
     private var socket: NoiseSocket
     private let stream: any NoiseByteStream
@@ -27,7 +32,8 @@ public actor NoiseConnection {
     /// - Parameters:
     ///   - socket: the cipher and framing state a completed handshake returned.
     ///   - stream: the transport the handshake ran over.
-    public init(socket: NoiseSocket, stream: any NoiseByteStream) {
+    public init(socket: NoiseSocket, stream: any NoiseByteStream, joinsFrames: Bool = false) {
+        self.joinsFrames = joinsFrames
         self.socket = socket
         self.stream = stream
         (wakeUps, wakeUp) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -90,7 +96,7 @@ public actor NoiseConnection {
     private nonisolated func nextBatch() -> [UInt8]? {
         queued.withLock { queued in
             guard !queued.isEmpty else { return nil }
-            guard queued.count > 1 else { return queued.removeFirst() }
+            guard queued.count > 1, joinsFrames else { return queued.removeFirst() }
             var batch = queued[0]
             var taken = 1
             while taken < queued.count, batch.count + queued[taken].count <= Self.batchLimit {

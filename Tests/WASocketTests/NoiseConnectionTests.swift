@@ -43,11 +43,11 @@ private struct HeldWireStream: NoiseByteStream {
 struct NoiseConnectionTests {
     private static let keys = (a: [UInt8](repeating: 1, count: 32), b: [UInt8](repeating: 2, count: 32))
 
-    private static func connection(over wire: HeldWire) -> NoiseConnection {
+    private static func connection(over wire: HeldWire, joinsFrames: Bool = true) -> NoiseConnection {
         let socket = NoiseSocket(
             transport: NoiseTransport(writeKey: keys.a, readKey: keys.b), encoder: FrameEncoder(sendsHeader: false),
             decoder: FrameDecoder(expectsHeader: false))
-        return NoiseConnection(socket: socket, stream: HeldWireStream(wire: wire))
+        return NoiseConnection(socket: socket, stream: HeldWireStream(wire: wire), joinsFrames: joinsFrames)
     }
 
     /// The peer's end: reads what the connection wrote.
@@ -75,6 +75,23 @@ struct NoiseConnectionTests {
         var peer = Self.peer()
         #expect(try peer.open(messages[0]) == [[0x00, 0x01]])
         #expect(try peer.open(messages[1]) == (2...5).map { [0x00, $0] })
+    }
+
+    @Test("a connection that does not join frames sends each queued frame alone")
+    func separateFrames() async throws {
+        let wire = HeldWire()
+        let connection = Self.connection(over: wire, joinsFrames: false)
+        let running = Task { try await connection.run { _ in } }
+        try await connection.send([0x00, 0x01])
+        await wire.waitForMessages(1)
+        for byte: UInt8 in 2...5 { try await connection.send([0x00, byte]) }
+        await wire.release()
+        await wire.waitForMessages(5)
+        await connection.finishSending()
+        try await running.value
+
+        var peer = Self.peer()
+        #expect(try await wire.messages.map { try peer.open($0) } == (1...5).map { [[0x00, $0]] })
     }
 
     @Test("a joined send stays within the batch limit; a larger frame goes alone")
