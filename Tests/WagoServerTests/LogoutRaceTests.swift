@@ -37,10 +37,16 @@ struct LogoutRaceTests {
                     group.addTask {
                         while accepted.texts.withLock({ $0.count }) < 5 { try await Task.sleep(for: .milliseconds(5)) }
                         let loggedOut = try await client.call(.post, "/session/logout", token: "tok-gil")
-                        #expect(loggedOut.status == .ok, "\(loggedOut.object)")
+                        // The server removes the device, answers and hangs up; when the hang-up
+                        // overtakes the answer the outcome is unknown to the caller (a 500 naming
+                        // the cancelled IQ), and the reconnect's 401 logs the session out.
+                        #expect(
+                            loggedOut.status == .ok || loggedOut.error?.contains("iqCancelled") == true,
+                            "\(loggedOut.object)")
                     }
                     try await group.waitForAll()
                 }
+                _ = try await client.waitForStatus(token: "tok-gil") { $0["LoggedIn"] as? Bool == false && $0["Jid"] as? String == "" }
                 let after = try await client.call(
                     .post, "/send/text", token: "tok-gil", json: #"{"Phone":"\#(hana)","Body":"late"}"#)
                 #expect(after.status != .ok, "a send after the logout is refused")
