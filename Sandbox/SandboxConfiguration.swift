@@ -28,6 +28,9 @@ public struct SandboxConfiguration: Sendable {
     public var linkTimeout: Duration
     /// false leaves `w:p` pings unanswered, as a stalled connection would.
     public var answersPings: Bool
+    /// false makes a companion's logout remove it and drop the connection without answering
+    /// or a stream error, as a connection lost at that moment would.
+    public var answersLogout: Bool
     /// How many stanzas wait for an offline device at most; older ones are dropped first.
     public var offlineQueueLimit: Int
 
@@ -36,7 +39,7 @@ public struct SandboxConfiguration: Sendable {
         handshakeTimeout: Duration = .seconds(20), hangUpDelay: Duration = .seconds(3),
         minimumVersion: WAWebVersion = WAWebVersion(2, 3000, 0), pairingRefCount: Int = 6,
         firstRefLifetime: Duration = .seconds(60), refRotation: Duration = .seconds(20), linkTimeout: Duration = .seconds(10),
-        answersPings: Bool = true, offlineQueueLimit: Int = 1000
+        answersPings: Bool = true, answersLogout: Bool = true, offlineQueueLimit: Int = 1000
     ) {
         self.host = host
         self.port = port
@@ -50,6 +53,7 @@ public struct SandboxConfiguration: Sendable {
         self.refRotation = refRotation
         self.linkTimeout = linkTimeout
         self.answersPings = answersPings
+        self.answersLogout = answersLogout
         self.offlineQueueLimit = offlineQueueLimit
     }
 }

@@ -455,8 +455,12 @@ actor SandboxConnection {
         } catch {
             throw IQRefusal.internalError("\(error)")
         }
-        try await answer(id)
         await router.announceUnlinked(device)
+        guard configuration.answersLogout else {
+            hangUpSignal.yield()
+            return
+        }
+        try await answer(id)
         try await end(with: .deviceRemoved)
     }
 

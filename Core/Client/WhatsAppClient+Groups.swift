@@ -34,10 +34,11 @@ extension WhatsAppClient {
     }
 
     /// `<notification type=w:gp2 from=<group>>`: the group changed, so its metadata is asked
-    /// again at the next send; when members joined or left, every device gets our sender key
-    /// anew, and when members left it is a new key they never saw. Then the change is reported
-    /// and, once the consumer took it, acked (as messages are: a crash in between gets it again);
-    /// one that cannot be read is acked at once, so that it does not come back forever.
+    /// again at the next send, and the phone numbers and LIDs its members show are stored; when
+    /// members joined or left, every device gets our sender key anew, and when members left it
+    /// is a new key they never saw. Then the change is reported and, once the consumer took it,
+    /// acked (as messages are: a crash in between gets it again); one that cannot be read is
+    /// acked at once, so that it does not come back forever.
     func handleGroupNotification(_ node: Node) async throws {
         let ack = Receipts.ack(for: node)
         let notification: GroupNotification?
@@ -54,6 +55,7 @@ extension WhatsAppClient {
 
     private func apply(_ notification: GroupNotification) async throws {
         guard let ownJID = device.jid.flatMap({ try? JID(parsing: $0) }) else { return }
+        learnLIDMappings(from: notification)
         let group = notification.group
         await groupMetadata.invalidate(group)
         let left = notification.participants(.remove)

@@ -44,11 +44,7 @@ extension WhatsAppClient {
         do {
             if let decryption = try await LIDDecryption.of(
                 stanza, ownUser: ownJID, ownLID: ownLID,
-                storedLID: { [lids] phone in
-                    // Ours is not in the map: whatsmeow stores it when pairing, we keep it with the device.
-                    if phone.user == ownJID.user { return ownLID }
-                    return try await lids.lid(forPhone: phone.user).map { JID(user: $0, server: JID.lidServer) }
-                })
+                storedLID: { phone in try await self.storedLIDs(of: [phone], ownJID: ownJID)[phone.nonAD] })
             {
                 await migrateSessions(of: decryption.phone, to: decryption.lid)
                 return decryption
@@ -75,13 +71,44 @@ extension WhatsAppClient {
         await migrateSessions(of: phone, to: sender)
     }
 
+    /// The sessions a send encrypts for `devices` on (whatsmeow's `encryptMessageForDevices`):
+    /// the devices of a phone number whose LID is stored (ours: our own LID) go on the LID's
+    /// sessions, where the number's Signal state is moved first, as its messages decrypt there
+    /// (`migrateSessions(forSenderOf:)`). Runs outside `withSignalSessions`.
+    func lidEncryption(for devices: [JID]) async throws -> LIDEncryption {
+        guard let ownJID = device.jid.flatMap({ try? JID(parsing: $0) }) else { return LIDEncryption() }
+        let encryption = try await LIDEncryption.of(devices) { phones in try await self.storedLIDs(of: phones, ownJID: ownJID) }
+        let pending = encryption.lids.filter { lidMigration.isPending($0.key.signalAddress.name) }
+        if !pending.isEmpty {
+            try await withSignalSessions {
+                for (phone, lid) in pending { await migrateSessions(of: phone, to: lid) }
+            }
+        }
+        return encryption
+    }
+
+    /// The stored LID users of phone-number users `phones`. Ours is not in the map: whatsmeow
+    /// stores it when pairing, we keep it with the device.
+    private func storedLIDs(of phones: some Collection<JID>, ownJID: JID) async throws -> [JID: JID] {
+        let ownLID = device.lid.flatMap { try? JID(parsing: $0) }
+        let stored = try await lids.lids(forPhones: phones.filter { $0.user != ownJID.user }.map(\.user))
+        var found: [JID: JID] = [:]
+        for phone in phones {
+            guard let lid = phone.user == ownJID.user ? ownLID?.user : stored[phone.user] else { continue }
+            found[phone.nonAD] = JID(user: lid, server: JID.lidServer)
+        }
+        return found
+    }
+
     /// Moves the Signal state of phone number `phone` to LID `lid` (once per number and
     /// process); a failure is logged: the message then needs a new session, as without it.
     /// Runs inside `withSignalSessions`.
     private func migrateSessions(of phone: JID, to lid: JID) async {
         do {
+            let ownDevice = device.jid.flatMap { try? JID(parsing: $0) }
             let moved = try await lidMigration.migrate(
-                from: phone.nonAD.signalAddress.name, to: JID(user: lid.user, server: JID.lidServer).signalAddress.name)
+                from: phone.nonAD.signalAddress.name, to: JID(user: lid.user, server: JID.lidServer).signalAddress.name,
+                keeping: ownDevice.flatMap { $0.user == phone.user ? $0.signalAddress : nil })
             if moved.sessions > 0 || moved.senderKeys > 0 {
                 logger.info(
                     "moved Signal state to a LID",
@@ -127,16 +154,15 @@ extension WhatsAppClient {
         storeLIDMappings(mappings, from: "a history blob")
     }
 
-    /// Stores the phone number ↔ LID pairs a group's participant list names.
+    /// Stores the phone number ↔ LID pairs a group's participant list names (whatsmeow's `getGroupInfo`).
     func learnLIDMappings(from group: GroupMetadata) {
-        let mappings = group.participantAlternatives.compactMap { participant, alternative -> (phone: String, lid: String)? in
-            switch (participant.server, alternative.server) {
-            case (JID.userServer, JID.lidServer): (participant.user, alternative.user)
-            case (JID.lidServer, JID.userServer): (alternative.user, participant.user)
-            default: nil
-            }
-        }
-        storeLIDMappings(mappings, from: "a group's participants")
+        storeLIDMappings(group.lidPairs.map { ($0.phone.user, $0.lid.user) }, from: "a group's participants")
+    }
+
+    /// Stores the phone number ↔ LID pairs a group notification's members show (whatsmeow's
+    /// `handleNotification` of `w:gp2`).
+    func learnLIDMappings(from notification: GroupNotification) {
+        storeLIDMappings(notification.lidPairs.map { ($0.phone.user, $0.lid.user) }, from: "a group notification")
     }
 
     /// What we learn by the way is only logged when it cannot be stored: the next send asks again.

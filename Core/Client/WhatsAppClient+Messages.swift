@@ -45,8 +45,9 @@ extension WhatsAppClient {
         /// The stanza for `targets` of `devices` (all we know, for `phash`), its Signal writes
         /// committed at once.
         func stanza(for targets: [JID], of devices: [JID]) async throws -> Node {
-            try await withSignalTransaction { signal in
-                addressing.addressed(try await MessageEncryptor(store: signal, fetchBundles: fetchBundles).stanza(
+            let lids = try await lidEncryption(for: targets)
+            return try await withSignalTransaction { signal in
+                addressing.addressed(try await MessageEncryptor(store: signal, fetchBundles: fetchBundles, lids: lids).stanza(
                     for: message, id: id, to: user, recipientDevices: targets.filter { $0.nonAD == user },
                     ownDevices: targets.filter { $0.nonAD == ownJID.nonAD && $0 != ownJID },
                     deviceIdentity: deviceIdentity, phash: ParticipantHash.of(devices)))
@@ -73,8 +74,9 @@ extension WhatsAppClient {
         let users = participants + [ownJID.nonAD]
         let devices = try await knownDevices(of: users)
         let holders = try await senderKeyHolders.holders(of: group)
+        let lids = try await lidEncryption(for: devices.filter { !holders.contains($0) })
         let built = try await withSignalTransaction { signal in
-            try await GroupMessageEncryptor(store: signal, fetchBundles: fetchBundles).stanza(
+            try await GroupMessageEncryptor(store: signal, fetchBundles: fetchBundles, lids: lids).stanza(
                 for: message, id: id, group: group, sender: ownJID, participantDevices: devices, holders: holders,
                 deviceIdentity: deviceIdentity, addressingMode: metadata.addressingMode)
         }
@@ -90,8 +92,9 @@ extension WhatsAppClient {
         let fresh = try await knownDevices(of: freshParticipants + [ownJID.nonAD])
         let missed = fresh.filter { !devices.contains($0) && $0 != ownJID }
         guard !missed.isEmpty else { return ack }
+        let missedLIDs = try await lidEncryption(for: missed)
         let resent = try await withSignalTransaction { signal in
-            try await GroupMessageEncryptor(store: signal, fetchBundles: fetchBundles).resend(
+            try await GroupMessageEncryptor(store: signal, fetchBundles: fetchBundles, lids: missedLIDs).resend(
                 message, id: id, group: group, sender: ownJID, to: missed, participantDevices: fresh,
                 deviceIdentity: deviceIdentity, addressingMode: metadata.addressingMode)
         }

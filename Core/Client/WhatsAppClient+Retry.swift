@@ -42,10 +42,11 @@ extension WhatsAppClient {
         let fetchBundles = bundleFetcher()
         // In a LID-addressed group our sender key is named after our LID device.
         let sender = receipt.isGroup ? try await groupSender(in: receipt.chat(sender: ownJID), ownDevice: ownJID) : ownJID
+        let lids = try await lidEncryption(for: [receipt.requester])
         let resend = try await withSignalSessions {
             try await receipt.resend(
                 message, sender: sender, store: self.signal, senderKeys: self.signal, fetchBundles: fetchBundles,
-                history: self.retryAnswers, deviceIdentity: deviceIdentity)
+                history: self.retryAnswers, deviceIdentity: deviceIdentity, lids: lids)
         }
         try await socket.send(resend)
         logger.debug(

@@ -203,8 +203,15 @@ public actor WhatsAppClient {
                     tag: "remove-companion-device",
                     attributes: ["jid": .jid(try JID(parsing: jid)), "reason": "user_initiated"])
             ]))
-        let answer = try await socket.sendIQ(request)
-        try ClientError.check(answer)
+        do {
+            try ClientError.check(try await socket.sendIQ(request))
+        } catch WhatsAppSocketError.iqCancelled(let id) {
+            // The server's hang-up overtook its answer. Its stream error, or the reconnect's
+            // 401, says that it removed the device; a reconnect that logs in says it did not.
+            guard await waitUntil(timeout: .seconds(10), { $0.jid == nil }), loggedOut else {
+                throw WhatsAppSocketError.iqCancelled(id: id)
+            }
+        }
         try await becomeLoggedOut(onConnect: false, reason: 401)
         await stop()
     }

@@ -24,7 +24,7 @@ public enum GroupInfoQuery {
         return try metadata(ofGroup: group)
     }
 
-    /// Reads a `<group id creator creation subject s_t s_o p_v_id [addressing_mode]><participant
+    /// Reads a `<group id creator [creator_pn] creation subject s_t s_o p_v_id [addressing_mode]><participant
     /// jid [type] [phone_number|lid]/>…`
     /// (whatsmeow's `parseGroupNode`, the parts the gateway uses).
     public static func metadata(ofGroup group: Node) throws(MessagingError) -> GroupMetadata {
@@ -32,7 +32,8 @@ public enum GroupInfoQuery {
         var metadata = GroupMetadata(
             jid: (try? JID(parsing: id)).flatMap { $0.server == JID.groupServer ? $0 : nil }
                 ?? JID(user: id, server: JID.groupServer),
-            subject: group["subject"]?.description ?? "", creator: group["creator"]?.jid, participants: [],
+            subject: group["subject"]?.description ?? "", creator: group["creator"]?.jid,
+            creatorPN: group["creator_pn"]?.jid, participants: [],
             created: group["creation"].flatMap { Int64($0.description) } ?? 0,
             subjectSetAt: group["s_t"].flatMap { Int64($0.description) } ?? 0, subjectSetBy: group["s_o"]?.jid,
             participantVersionID: group["p_v_id"]?.description ?? "",
@@ -42,8 +43,8 @@ public enum GroupInfoQuery {
             case "participant":
                 guard let jid = child["jid"]?.jid else { throw .malformed("group <participant> without jid") }
                 metadata.participants.append(jid.nonAD)
-                if let alternative = child[Self.alternativeAttribute(of: jid)]?.jid {
-                    metadata.participantAlternatives[jid.nonAD] = alternative.nonAD
+                if let alternative = Self.alternative(in: child, of: jid) {
+                    metadata.participantAlternatives[jid.nonAD] = alternative
                 }
                 let type = child["type"]?.description
                 if type == "admin" || type == "superadmin" { metadata.admins.insert(jid.nonAD) }
@@ -63,7 +64,7 @@ public enum GroupInfoQuery {
         return Node(tag: "iq", attributes: attributes, content: .nodes([groupNode(of: metadata)]))
     }
 
-    /// `<group id creator creation subject s_t [s_o] [p_v_id] [addressing_mode]><participant jid [type]
+    /// `<group id creator [creator_pn] creation subject s_t [s_o] [p_v_id] [addressing_mode]><participant jid [type]
     /// [phone_number|lid]/>…[<locked/>][<announcement/>]`.
     public static func groupNode(of metadata: GroupMetadata) -> Node {
         var attributes: Attributes = [
@@ -71,6 +72,7 @@ public enum GroupInfoQuery {
             "creation": .string(String(metadata.created)), "s_t": .string(String(metadata.subjectSetAt)),
         ]
         if let creator = metadata.creator { attributes["creator"] = .jid(creator) }
+        if let creatorPN = metadata.creatorPN { attributes["creator_pn"] = .jid(creatorPN) }
         if let setBy = metadata.subjectSetBy { attributes["s_o"] = .jid(setBy) }
         if !metadata.participantVersionID.isEmpty { attributes["p_v_id"] = .string(metadata.participantVersionID) }
         if !metadata.addressingMode.isEmpty { attributes["addressing_mode"] = .string(metadata.addressingMode) }
@@ -92,8 +94,16 @@ public enum GroupInfoQuery {
     }
 
     /// The `<participant>` attribute naming the other identity of `participant`: `phone_number`
-    /// for a LID, `lid` for a phone number (whatsmeow's `parseParticipant`).
-    private static func alternativeAttribute(of participant: JID) -> String {
+    /// for a LID, `lid` for a phone number (whatsmeow's `parseParticipant`, `parseParticipantList`).
+    static func alternativeAttribute(of participant: JID) -> String {
         participant.server == JID.lidServer ? "phone_number" : "lid"
+    }
+
+    /// The other identity `<participant>` node `node` names for member `participant` (user JID):
+    /// a phone number beside a LID, a LID beside a phone number; nil when it names none.
+    static func alternative(in node: Node, of participant: JID) -> JID? {
+        guard let alternative = node[alternativeAttribute(of: participant)]?.jid else { return nil }
+        let expected = participant.server == JID.lidServer ? JID.userServer : JID.lidServer
+        return alternative.server == expected ? alternative.nonAD : nil
     }
 }

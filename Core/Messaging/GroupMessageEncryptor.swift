@@ -18,12 +18,13 @@ public struct GroupMessageEncryptor: Sendable {
     let store: any SignalProtocolStore & SignalSenderKeyStore
     let devices: MessageEncryptor
 
+    /// - Parameter lids: which 1:1 session each device's copy of our sender key goes on.
     public init(
         store: any SignalProtocolStore & SignalSenderKeyStore,
-        fetchBundles: @escaping @Sendable ([JID]) async throws -> [JID: PreKeyBundle]
+        fetchBundles: @escaping @Sendable ([JID]) async throws -> [JID: PreKeyBundle], lids: LIDEncryption = LIDEncryption()
     ) {
         self.store = store
-        devices = MessageEncryptor(store: store, fetchBundles: fetchBundles)
+        devices = MessageEncryptor(store: store, fetchBundles: fetchBundles, lids: lids)
     }
 
     /// - Parameters:

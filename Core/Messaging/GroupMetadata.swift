@@ -7,6 +7,8 @@ public struct GroupMetadata: Sendable, Equatable {
     public var jid: JID
     public var subject: String
     public var creator: JID?
+    /// `creator_pn`: the creator's phone number when `creator` is a LID (whatsmeow's `OwnerPN`).
+    public var creatorPN: JID?
     /// Every member's user JID, admins first as the server lists them.
     public var participants: [JID]
     /// Members whose `type` is admin or superadmin.
@@ -34,15 +36,31 @@ public struct GroupMetadata: Sendable, Equatable {
     /// Whether the group's members are LIDs: we send there from our LID.
     public var isLIDAddressed: Bool { addressingMode == "lid" }
 
+    /// The phone number ↔ LID pairs (user JIDs) the participant list names (whatsmeow's
+    /// `cacheGroupInfo`, whose pairs are stored).
+    public var lidPairs: [(phone: JID, lid: JID)] { Self.lidPairs(of: participantAlternatives) }
+
+    /// The pairs in `alternatives` (members and their other identities): a phone number and a LID each.
+    public static func lidPairs(of alternatives: [JID: JID]) -> [(phone: JID, lid: JID)] {
+        alternatives.compactMap { member, alternative in
+            switch (member.server, alternative.server) {
+            case (JID.userServer, JID.lidServer): (member.nonAD, alternative.nonAD)
+            case (JID.lidServer, JID.userServer): (alternative.nonAD, member.nonAD)
+            default: nil
+            }
+        }
+    }
+
     public init(
-        jid: JID, subject: String, creator: JID?, participants: [JID], admins: Set<JID> = [], superAdmins: Set<JID> = [],
-        created: Int64 = 0, subjectSetAt: Int64 = 0, subjectSetBy: JID? = nil, participantVersionID: String = "",
-        isLocked: Bool = false, isAnnounce: Bool = false, addressingMode: String = "",
+        jid: JID, subject: String, creator: JID?, creatorPN: JID? = nil, participants: [JID], admins: Set<JID> = [],
+        superAdmins: Set<JID> = [], created: Int64 = 0, subjectSetAt: Int64 = 0, subjectSetBy: JID? = nil,
+        participantVersionID: String = "", isLocked: Bool = false, isAnnounce: Bool = false, addressingMode: String = "",
         participantAlternatives: [JID: JID] = [:]
     ) {
         self.jid = jid
         self.subject = subject
         self.creator = creator
+        self.creatorPN = creatorPN
         self.participants = participants
         self.admins = admins
         self.superAdmins = superAdmins

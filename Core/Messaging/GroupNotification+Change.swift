@@ -4,7 +4,7 @@ extension GroupNotification {
     /// One child of a group notification (whatsmeow's `parseGroupChange`, the changes the
     /// gateway reports); anything else is kept as it came.
     public enum Change: Sendable, Equatable {
-        /// `<add|remove|promote|demote>` of `<participant jid/>`s.
+        /// `<add|remove|promote|demote>` of `<participant jid [phone_number|lid]/>`s.
         case participants(ParticipantChange)
         /// `<subject subject s_t [s_o] [s_o_pn]/>`.
         case subject(name: String, setAt: Int64, setBy: JID?, setByPN: JID?)
@@ -44,14 +44,21 @@ extension GroupNotification {
         public var action: Action
         /// Member JIDs as the group addresses them (phone numbers or LIDs).
         public var participants: [JID]
+        /// Each member's other identity where the notification names it: the `phone_number` of
+        /// a LID, the `lid` of a phone number (whatsmeow's `parseParticipantList`).
+        public var alternatives: [JID: JID]
         /// Why they were added: `invite` for an invite link; else empty.
         public var reason: String
         public var previousVersionID: String
         public var versionID: String
 
-        public init(action: Action, participants: [JID], reason: String = "", previousVersionID: String = "", versionID: String = "") {
+        public init(
+            action: Action, participants: [JID], alternatives: [JID: JID] = [:], reason: String = "",
+            previousVersionID: String = "", versionID: String = ""
+        ) {
             self.action = action
             self.participants = participants
+            self.alternatives = alternatives
             self.reason = reason
             self.previousVersionID = previousVersionID
             self.versionID = versionID
@@ -85,12 +92,15 @@ extension GroupNotification.Change {
             return value
         }
         if let action = GroupNotification.ParticipantChange.Action(rawValue: child.tag) {
-            self = .participants(
-                GroupNotification.ParticipantChange(
-                    action: action,
-                    participants: child.children.compactMap { $0.tag == "participant" ? $0["jid"]?.jid : nil },
-                    reason: action == .add ? child["reason"]?.description ?? "" : "",
-                    previousVersionID: child["prev_v_id"]?.description ?? "", versionID: child["v_id"]?.description ?? ""))
+            var change = GroupNotification.ParticipantChange(
+                action: action, participants: [], reason: action == .add ? child["reason"]?.description ?? "" : "",
+                previousVersionID: child["prev_v_id"]?.description ?? "", versionID: child["v_id"]?.description ?? "")
+            for participant in child.children where participant.tag == "participant" {
+                guard let jid = participant["jid"]?.jid else { continue }
+                change.participants.append(jid)
+                change.alternatives[jid] = GroupInfoQuery.alternative(in: participant, of: jid)
+            }
+            self = .participants(change)
             return
         }
         switch child.tag {
@@ -134,13 +144,16 @@ extension GroupNotification.Change {
         }
     }
 
-    /// Reads a `<create>` and its `<group>`.
-    init(creation child: Node) throws(MessagingError) {
+    /// Reads a `<create>` and its `<group>`; a group without `addressing_mode` has the
+    /// notification's (`addressingMode`), as whatsmeow's `parseGroupCreate` reads it.
+    init(creation child: Node, addressingMode: String) throws(MessagingError) {
         guard let group = child.child(tagged: "group") else { throw .malformed("group <create> without <group>") }
+        var metadata = try GroupInfoQuery.metadata(ofGroup: group)
+        if metadata.addressingMode.isEmpty { metadata.addressingMode = addressingMode }
         self = .created(
             GroupNotification.Creation(
                 reason: child["reason"]?.description ?? "", type: child["type"]?.description ?? "",
-                key: child["key"]?.description ?? "", group: try GroupInfoQuery.metadata(ofGroup: group)))
+                key: child["key"]?.description ?? "", group: metadata))
     }
 
     /// The change as the server writes it.
@@ -153,7 +166,14 @@ extension GroupNotification.Change {
             if !change.versionID.isEmpty { attributes["v_id"] = .string(change.versionID) }
             return Node(
                 tag: change.action.rawValue, attributes: attributes,
-                content: .nodes(change.participants.map { Node(tag: "participant", attributes: ["jid": .jid($0)]) }))
+                content: .nodes(
+                    change.participants.map { participant in
+                        var attributes: Attributes = ["jid": .jid(participant)]
+                        if let alternative = change.alternatives[participant] {
+                            attributes[GroupInfoQuery.alternativeAttribute(of: participant)] = .jid(alternative)
+                        }
+                        return Node(tag: "participant", attributes: attributes)
+                    }))
         case .subject(let name, let setAt, let setBy, let setByPN):
             var attributes: Attributes = ["subject": .string(name), "s_t": .string(String(setAt))]
             if let setBy { attributes["s_o"] = .jid(setBy) }

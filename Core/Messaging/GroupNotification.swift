@@ -46,7 +46,7 @@ public struct GroupNotification: Sendable, Equatable {
         }
         var changes: [Change] = []
         if node.children.count == 1, let create = node.children.first, create.tag == "create" {
-            changes = [try Change(creation: create)]
+            changes = [try Change(creation: create, addressingMode: node["addressing_mode"]?.description ?? "")]
         } else {
             for child in node.children {
                 changes.append(try Change(child))
@@ -66,6 +66,19 @@ public struct GroupNotification: Sendable, Equatable {
         if let senderPN { attributes["participant_pn"] = .jid(senderPN) }
         if !notify.isEmpty { attributes["notify"] = .string(notify) }
         return Node(tag: "notification", attributes: attributes, content: .nodes(changes.map(\.node)))
+    }
+
+    /// The phone number ↔ LID pairs (user JIDs) the notification names: its members' (added,
+    /// removed, promoted, demoted, or of the group it announces) with their other identities,
+    /// as whatsmeow's `parseGroupNotification` returns them to be stored.
+    public var lidPairs: [(phone: JID, lid: JID)] {
+        changes.flatMap { change -> [(phone: JID, lid: JID)] in
+            switch change {
+            case .participants(let participants): GroupMetadata.lidPairs(of: participants.alternatives)
+            case .created(let creation): creation.group.lidPairs
+            default: []
+            }
+        }
     }
 
     /// The members this notification adds, removes, promotes or demotes with `action`.

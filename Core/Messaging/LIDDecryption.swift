@@ -32,7 +32,7 @@ public struct LIDDecryption: Sendable, Hashable {
             isFromMe: ReceivedMessage.isOwn(sender, ownUser: ownUser, ownLID: ownLID))
         if let alt, alt.server == JID.lidServer { return LIDDecryption(phone: sender, lid: alt) }
         guard let lid = try await storedLID(sender.nonAD) else { return nil }
-        return LIDDecryption(phone: sender, lid: JID(user: lid.user, server: JID.lidServer, device: sender.device))
+        return LIDDecryption(phone: sender, lid: LIDEncryption.lidDevice(of: sender, lid: lid))
     }
 
     /// Whether `jid` is one of Meta AI's phone numbers (whatsmeow's `JID.IsBot`: 1313555xxxx

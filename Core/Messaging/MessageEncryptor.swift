@@ -10,12 +10,16 @@ public struct MessageEncryptor: Sendable {
     let store: any SignalProtocolStore
     /// Fetches bundles of devices without a session; devices it leaves out are skipped.
     let fetchBundles: @Sendable ([JID]) async throws -> [JID: PreKeyBundle]
+    /// Which session each device goes on: a phone-number device's LID one when its LID is known.
+    let lids: LIDEncryption
 
     public init(
-        store: any SignalProtocolStore, fetchBundles: @escaping @Sendable ([JID]) async throws -> [JID: PreKeyBundle]
+        store: any SignalProtocolStore, fetchBundles: @escaping @Sendable ([JID]) async throws -> [JID: PreKeyBundle],
+        lids: LIDEncryption = LIDEncryption()
     ) {
         self.store = store
         self.fetchBundles = fetchBundles
+        self.lids = lids
     }
 
     /// - Parameters:
@@ -50,7 +54,7 @@ public struct MessageEncryptor: Sendable {
     }
 
     /// `<to jid=device><enc …>` for each of `devices` that has or can start a session, with
-    /// `plaintext(device)` padded and encrypted on that device's session.
+    /// `plaintext(device)` padded and encrypted on that device's session (`lids`).
     /// - Returns: the nodes, and whether any is a prekey message (the stanza then needs our identity).
     func participants(
         _ devices: [JID], encAttributes: Attributes, plaintext: (JID) -> [UInt8]
@@ -58,7 +62,7 @@ public struct MessageEncryptor: Sendable {
         var nodes: [Node] = []
         var anyPreKeyMessage = false
         for device in try await devicesWithSessions(devices) {
-            let encrypted = try await SessionCipher(store: store, address: device.signalAddress)
+            let encrypted = try await SessionCipher(store: store, address: lids.sessionDevice(for: device).signalAddress)
                 .encrypt(MessagePadding.pad(plaintext(device)))
             if case .preKey = encrypted { anyPreKeyMessage = true }
             var attributes = encAttributes
@@ -71,15 +75,18 @@ public struct MessageEncryptor: Sendable {
         return (nodes, anyPreKeyMessage)
     }
 
-    /// `devices`, less those without a session and without a bundle to start one.
+    /// `devices`, less those without a session and without a bundle to start one (fetched for
+    /// the device as addressed, started on its session in `lids`).
     private func devicesWithSessions(_ devices: [JID]) async throws -> [JID] {
         var missing: [JID] = []
-        for device in devices where try await store.session(for: device.signalAddress)?.hasSession != true {
-            missing.append(device)
+        for device in devices {
+            let session = lids.sessionDevice(for: device).signalAddress
+            if try await store.session(for: session)?.hasSession != true { missing.append(device) }
         }
         let bundles = missing.isEmpty ? [:] : try await fetchBundles(missing)
         for (device, bundle) in bundles {
-            try await SessionCipher(store: store, address: device.signalAddress).processBundle(bundle)
+            let session = lids.sessionDevice(for: device).signalAddress
+            try await SessionCipher(store: store, address: session).processBundle(bundle)
         }
         let started = Set(bundles.keys)
         let skipped = Set(missing).subtracting(started)

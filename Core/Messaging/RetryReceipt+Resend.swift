@@ -18,11 +18,12 @@ extension RetryReceipt {
     ///   - senderKeys: where our group sender key lives (read for a group's resend only).
     ///   - history: when sessions were last started anew for retry receipts.
     ///   - deviceIdentity: our ADVSignedDeviceIdentity without the account key.
+    ///   - lids: which session the asking device is on (its LID's for a phone number with a known LID).
     /// - Throws: `MessagingError.noBundle` when a new session is due and the device has no bundle.
     public func resend(
         _ original: WAE2E_Message, sender: JID, store: any SignalProtocolStore, senderKeys: any SignalSenderKeyStore,
         fetchBundles: @escaping @Sendable ([JID]) async throws -> [JID: PreKeyBundle], history: AnswerHistory,
-        deviceIdentity: [UInt8]?
+        deviceIdentity: [UInt8]?, lids: LIDEncryption = LIDEncryption()
     ) async throws -> Node {
         let chat = self.chat(sender: sender)
         var message = original
@@ -37,7 +38,7 @@ extension RetryReceipt {
             message.deviceSentMessage.destinationJid = chat.description
             message.deviceSentMessage.message = original
         }
-        let address = requester.signalAddress
+        let address = lids.sessionDevice(for: requester).signalAddress
         if let bundle {
             try await SessionCipher(store: store, address: address).processBundle(bundle)
         } else if await history.shouldRecreateSession(
@@ -51,7 +52,7 @@ extension RetryReceipt {
         var encAttributes = MessageAttributes.encAttributes(of: original)
         encAttributes["count"] = .string(String(count))
         let plaintext: [UInt8] = try message.serializedBytes()
-        let encrypted = try await MessageEncryptor(store: store, fetchBundles: fetchBundles)
+        let encrypted = try await MessageEncryptor(store: store, fetchBundles: fetchBundles, lids: lids)
             .participants([requester], encAttributes: encAttributes) { _ in plaintext }
         guard let enc = encrypted.nodes.first?.child(tagged: "enc") else { throw MessagingError.noBundle(requester.description) }
 

@@ -66,6 +66,38 @@ public final class LIDStore: Sendable {
         try await counterpart(of: lid, on: .lid)
     }
 
+    /// The LID users of those of `phones` that have one stored (whatsmeow's
+    /// `GetManyLIDsForPNs`): cached ones, the others read in one query, as a send asks for
+    /// every phone-number member of a group at once.
+    public func lids(forPhones phones: [String]) async throws -> [String: String] {
+        var found: [String: String] = [:]
+        var uncached: Set<String> = []
+        cache.withLock { cache in
+            for phone in phones {
+                if let lid = cache.lidByPhone[phone] { found[phone] = lid } else { uncached.insert(phone) }
+            }
+        }
+        guard !uncached.isEmpty else { return found }
+        let secrets = database.secrets
+        let phoneByIndex = Dictionary(
+            uncached.map { (secrets.index(of: Self.indexed(.phone, $0, device: device)), $0) },
+            uniquingKeysWith: { first, _ in first })
+        var arguments: StatementArguments = [device]
+        arguments += StatementArguments(Array(phoneByIndex.keys))
+        let sql = """
+            SELECT pnIndex, sealedLID FROM lidMapping
+            WHERE device = ? AND pnIndex IN (\(databaseQuestionMarks(count: phoneByIndex.count)))
+            """
+        let rows = try await database.pool.read { [arguments] db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
+        for row in rows {
+            guard let phone = phoneByIndex[row["pnIndex"] as Data] else { continue }
+            let lid = try open(row["sealedLID"] as Data, side: .lid, other: phone)
+            remember(phone: phone, lid: lid)
+            found[phone] = lid
+        }
+        return found
+    }
+
     /// The user mapped to `user` (a phone number or a LID, as `side` says): cached, else read.
     private func counterpart(of user: String, on side: Side) async throws -> String? {
         let cached = cache.withLock { side == .phone ? $0.lidByPhone[user] : $0.phoneByLID[user] }

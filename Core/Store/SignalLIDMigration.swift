@@ -42,18 +42,23 @@ public final class SignalLIDMigration: Sendable {
     /// (a phone number's, e.g. "5511999990001") to the same devices under `lidName` (its LID's,
     /// e.g. "123456789012345_1"). Done once per phone number and process; a failed migration
     /// is tried again next time.
+    /// - Parameter ownDevice: this device, when `phoneName` is our own number: its own sender
+    ///   keys stay, as they are named by the address our messages to phone-number groups go
+    ///   as (whatsmeow names its own by LID alone, so its migration moves no key of its own).
     @discardableResult
-    public func migrate(from phoneName: String, to lidName: String) async throws -> Moved {
+    public func migrate(from phoneName: String, to lidName: String, keeping ownDevice: SignalAddress? = nil) async throws
+        -> Moved
+    {
         guard migrated.withLock({ $0.insert(phoneName).inserted }) else { return Moved() }
         do {
-            return try await move(from: phoneName, to: lidName)
+            return try await move(from: phoneName, to: lidName, keeping: ownDevice)
         } catch {
             _ = migrated.withLock { $0.remove(phoneName) }
             throw error
         }
     }
 
-    private func move(from phoneName: String, to lidName: String) async throws -> Moved {
+    private func move(from phoneName: String, to lidName: String, keeping ownDevice: SignalAddress?) async throws -> Moved {
         let prefix = phoneName + ":"
         let (sessionAddresses, senderKeyRows) = try await database.pool.read { [device] db in
             (
@@ -80,7 +85,7 @@ public final class SignalLIDMigration: Sendable {
             moved.sessions += 1
         }
         for row in senderKeyRows {
-            guard let sender = Self.address(row.sender, named: phoneName) else { continue }
+            guard let sender = Self.address(row.sender, named: phoneName), sender != ownDevice else { continue }
             let phoneKey = SenderKeyName(groupID: row.groupID, sender: sender)
             let lidKey = SenderKeyName(groupID: row.groupID, sender: SignalAddress(name: lidName, deviceID: sender.deviceID))
             guard let record = try await store.senderKey(for: phoneKey) else { continue }

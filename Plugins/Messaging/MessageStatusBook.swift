@@ -45,8 +45,11 @@ enum MessageStatusBook {
     /// is atomic: receipts arrive on concurrent tasks. A queue rather than a lock, so that no
     /// cooperative thread blocks waiting for another one's host calls; async callers await it.
     private static let queue = DispatchQueue(label: "wago.messaging.message-status-book")
-    /// Entries written or read lately; touched on `queue` only. A receipt for a message sent a
-    /// moment ago finds its entry here instead of reading it back from the host's storage.
+    /// Entries written lately; touched on `queue` only. A receipt for a message sent a moment
+    /// ago finds its entry here instead of reading it back from the host's storage. Only
+    /// writes (sends and receipts, which need a logged-in session) add to it, so once `forget`
+    /// dropped a logged-out session's entries nothing brings them back before it logs in
+    /// again; deleting a linked session logs it out first.
     nonisolated(unsafe) private static var recent = RecentStatuses()
 
     /// Moves `ids` forward to `status`; a receipt for a message never recorded as sent still
@@ -89,12 +92,13 @@ enum MessageStatusBook {
     }
 
     static func entry(_ id: String, session: String, host: Host) async throws -> Entry? {
-        try await onQueue {
-            if let known = recent.entry(id, session: session) { return known }
-            let stored = try storedEntry(id, session: session, host: host)
-            if let stored { recent.remember(stored, for: id, session: session) }
-            return stored
-        }
+        try await onQueue { try recent.entry(id, session: session) ?? storedEntry(id, session: session, host: host) }
+    }
+
+    /// Drops `session`'s entries from memory (its stored ones stay the host's): called when it
+    /// logs out, which its deletion does first, so a gone session's entries do not linger.
+    static func forget(session: String) async throws {
+        try await onQueue { recent.forget(session: session) }
     }
 
     private static func storedEntry(_ id: String, session: String, host: Host) throws -> Entry? {

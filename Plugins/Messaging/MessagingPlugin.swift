@@ -60,8 +60,12 @@ struct MessagingPlugin: WagoPlugin {
         ]
     }
 
-    /// Receipts move sent messages forward for /message/status.
+    /// Receipts move sent messages forward for /message/status; a logout (a linked session's
+    /// deletion starts with one) drops the session's entries from the book's memory.
     static var events: [EventSubscription] {
-        [EventSubscription("ReadReceipt") { event, host in try await recordReceipt(event, host) }]
+        [
+            EventSubscription("ReadReceipt") { event, host in try await recordReceipt(event, host) },
+            EventSubscription("LoggedOut") { event, _ in try await MessageStatusBook.forget(session: event.session) },
+        ]
     }
 }

@@ -1,8 +1,8 @@
-/// The status book's entries written or read lately, by session and message id, so that a
-/// receipt for a message this process recorded moves it forward without reading its stored
-/// entry back. Bounded: two generations of `generationSize` entries, the older one dropped
-/// whole when the newer one fills. Not synchronized: `MessageStatusBook` touches it on its
-/// queue only.
+/// The status book's entries written lately, by session and message id, so that a receipt
+/// for a message this process recorded moves it forward without reading its stored entry
+/// back. Bounded: two generations of `generationSize` entries, the older one dropped whole
+/// when the newer one fills; a session's entries go at once when it logs out. Not
+/// synchronized: `MessageStatusBook` touches it on its queue only.
 struct RecentStatuses {
     static let generationSize = 50_000
 
@@ -26,5 +26,11 @@ struct RecentStatuses {
             current.reserveCapacity(Self.generationSize)
         }
         current[Key(session: session, id: id)] = entry
+    }
+
+    /// Drops every entry of `session`.
+    mutating func forget(session: String) {
+        current = current.filter { $0.key.session != session }
+        previous = previous.filter { $0.key.session != session }
     }
 }

@@ -48,4 +48,32 @@ import WagoStore
         let message = try await SessionCipher(store: after, address: lidDevices[0]).encrypt(padded)
         #expect(try await bob.cipher(for: alice).decrypt(message) == padded)
     }
+
+    @Test("when our own number moves, our phone's sender key goes to the LID and this device's own stays")
+    func ownNumberKeepsOwnSenderKey() async throws {
+        let (alice, _) = try await StoredParty.linkedPair()
+        let store = alice.store
+        let group = "120363000000000002@g.us"
+        // Our number is 111: device 0 (our phone) gave us its key; device 4 (this one) has its own.
+        let (phone, own) = (SignalAddress(name: "111", deviceID: 0), SignalAddress(name: "111", deviceID: 4))
+        var keys: [SignalAddress: SenderKeyDistributionMessage] = [:]
+        for sender in [phone, own] {
+            keys[sender] = try await GroupCipher(store: store, name: SenderKeyName(groupID: group, sender: sender))
+                .distributionMessage()
+        }
+
+        let migration = SignalLIDMigration(database: alice.database, device: StoredParty.device)
+        let moved = try await migration.migrate(from: "111", to: "777_1", keeping: own)
+        #expect(moved.senderKeys == 1)
+        try alice.restart()
+        let after = alice.store
+        let movedKey = SenderKeyName(groupID: group, sender: SignalAddress(name: "777_1", deviceID: 0))
+        #expect(try await after.senderKey(for: movedKey)?.isEmpty == false)
+        #expect(try await after.senderKey(for: SenderKeyName(groupID: group, sender: phone))?.isEmpty != false)
+        let ownAsLID = SenderKeyName(groupID: group, sender: SignalAddress(name: "777_1", deviceID: 4))
+        #expect(try await after.senderKey(for: ownAsLID) == nil)
+        // Our own key is the one we had: the same distribution message.
+        let ownAfter = try await GroupCipher(store: after, name: SenderKeyName(groupID: group, sender: own)).distributionMessage()
+        #expect(ownAfter.serialized == keys[own]?.serialized)
+    }
 }

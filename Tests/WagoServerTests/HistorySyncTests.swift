@@ -10,8 +10,7 @@ import Testing
 struct HistorySyncTests {
     @Test("a linked session gets its phone's history as HistorySync events", .timeLimit(.minutes(5)))
     func initialHistoryReachesTheWebhook() async throws {
-        let receiver = try await WebhookReceiver()
-        try await LinkingWorld.run(allowPrivateURLs: true) { world in
+        try await WebhookReceiver.withLinkingWorld { world, receiver in
             let (ana, bia) = ("5511999990081", "5511999990082")
             let biaJID = "\(bia)@s.whatsapp.net"
             try await world.createAccounts([(ana, "Ana"), (bia, "Bia")])
@@ -21,16 +20,13 @@ struct HistorySyncTests {
             let oldID = try #require(old.object["ID"] as? String)
             _ = try await world.waitForMessages(of: ana, count: 1)
 
-            try await world.deliveringWebhooks {
-                try await world.gateway.test(.router) { client async throws in
-                    try await world.linkSession(
-                        named: "ana", token: "tok-ana", to: ana, on: client, subscribe: ["HistorySync"],
-                        webhook: receiver.url)
-                }
-                try await world.waitUntil { receiver.events(ofType: "HistorySync").count == 2 }
+            try await world.gateway.test(.router) { client async throws in
+                try await world.linkSession(
+                    named: "ana", token: "tok-ana", to: ana, on: client, subscribe: ["HistorySync"],
+                    webhook: receiver.url)
             }
-
-            let events = receiver.events(ofType: "HistorySync").compactMap { $0["event"] as? [String: Any] }
+            let events = try await receiver.events(ofType: "HistorySync", in: world) { $0.count == 2 }
+                .compactMap { $0["event"] as? [String: Any] }
             try #require(events.count == 2)
             #expect(receiver.jsonData.allSatisfy { $0.hasPrefix(#"{"event":{"Data":{"syncType":"#) })
             // INITIAL_BOOTSTRAP: the conversation with Bia and its message.
@@ -61,9 +57,7 @@ struct HistorySyncTests {
             }
             #expect(sent.map { $0["SyncType"] as? String } == ["INITIAL_BOOTSTRAP", "PUSH_NAME"])
             #expect(sent.allSatisfy { ($0["Device"] as? String)?.hasPrefix("\(ana):") == true })
-            await world.gateway.gateway.clients.stopAll()
         }
-        await receiver.stop()
     }
 
     @Test("a phone with nothing stored still sends an empty bootstrap", .timeLimit(.minutes(5)))

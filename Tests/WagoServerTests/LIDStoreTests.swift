@@ -67,6 +67,25 @@ struct LIDStoreTests {
         #expect(try await store.phone(forLID: "100000000000003") == "5511999990003")
     }
 
+    @Test("many numbers are looked up at once: the cached ones and the stored ones, of this session only")
+    func manyAtOnce() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try WagoDatabase(dataDirectory: directory, secrets: secrets)
+        let store = LIDStore(database: database, device: "s1")
+        try store.put([("5511999990001", "100000000000001"), ("5511999990002", "100000000000002")])
+        try LIDStore(database: database, device: "s2").put(phone: "5511999990003", lid: "100000000000003")
+        let phones = ["5511999990001", "5511999990002", "5511999990003", "5511999990004"]
+        let expected = ["5511999990001": "100000000000001", "5511999990002": "100000000000002"]
+        #expect(try await store.lids(forPhones: phones) == expected)
+        // A fresh store (empty cache) reads them in one query and keeps them, both ways.
+        let reopened = LIDStore(database: database, device: "s1")
+        #expect(try await reopened.lids(forPhones: phones) == expected)
+        try await database.pool.write { try $0.execute(sql: "DELETE FROM lidMapping") }
+        #expect(try await reopened.lids(forPhones: phones) == expected)
+        #expect(try await reopened.phone(forLID: "100000000000002") == "5511999990002")
+        #expect(try await reopened.lids(forPhones: []) == [:])
+    }
+
     @Test("neither side is stored in clear, and a device wipe deletes its mappings")
     func sealedAndWiped() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }

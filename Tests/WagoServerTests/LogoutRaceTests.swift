@@ -38,11 +38,9 @@ struct LogoutRaceTests {
                         while accepted.texts.withLock({ $0.count }) < 5 { try await Task.sleep(for: .milliseconds(5)) }
                         let loggedOut = try await client.call(.post, "/session/logout", token: "tok-gil")
                         // The server removes the device, answers and hangs up; when the hang-up
-                        // overtakes the answer the outcome is unknown to the caller (a 500 naming
-                        // the cancelled IQ), and the reconnect's 401 logs the session out.
-                        #expect(
-                            loggedOut.status == .ok || loggedOut.error?.contains("iqCancelled") == true,
-                            "\(loggedOut.object)")
+                        // overtakes the answer, the logout learns the outcome from the stream
+                        // error or the reconnect's 401.
+                        #expect(loggedOut.status == .ok, "\(loggedOut.object)")
                     }
                     try await group.waitForAll()
                 }
@@ -66,6 +64,26 @@ struct LogoutRaceTests {
                     try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE device = ?", arguments: [session.id])
                 }
                 #expect(rows == 0, "\(table) holds nothing of the logged-out device")
+            }
+            await world.gateway.gateway.clients.stopAll()
+        }
+    }
+
+    /// When the connection is lost between the server removing the device and its answer, the
+    /// logout learns the outcome from the reconnect, which the server refuses with 401.
+    @Test("a logout whose answer is lost with the connection succeeds once the reconnect is refused with 401",
+          .timeLimit(.minutes(1)))
+    func logoutWhoseAnswerIsLost() async throws {
+        try await LinkingWorld.run(answersLogout: false) { world in
+            let ivo = "5511999990045"
+            try await world.createAccounts([(ivo, "Ivo")])
+            _ = try await world.linkedSessions([("ivo", ivo)])
+            try await world.gateway.test(.router) { client async throws in
+                let loggedOut = try await client.call(.post, "/session/logout", token: "tok-ivo")
+                #expect(loggedOut.status == .ok, "\(loggedOut.object)")
+                let status = try await client.call(.get, "/session/status", token: "tok-ivo")
+                #expect(status.data?["LoggedIn"] as? Bool == false)
+                #expect(status.data?["Jid"] as? String == "")
             }
             await world.gateway.gateway.clients.stopAll()
         }

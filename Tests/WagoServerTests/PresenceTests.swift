@@ -14,35 +14,32 @@ import WAClient
 struct PresenceTests {
     @Test("a contact's presence and chat states reach the webhook as WaGo posts them", .timeLimit(.minutes(5)))
     func contactPresenceReachesTheWebhook() async throws {
-        let receiver = try await WebhookReceiver()
-        try await LinkingWorld.run(allowPrivateURLs: true) { world in
+        try await WebhookReceiver.withLinkingWorld { world, receiver in
             let (ana, bia) = ("5511999990041", "5511999990042")
             let biaJID = "\(bia)@s.whatsapp.net"
             try await world.createAccounts([(ana, "Ana"), (bia, "Bia")])
-            try await world.deliveringWebhooks {
-                try await world.gateway.test(.router) { client async throws in
-                    try await world.linkSession(
-                        named: "ana", token: "tok-ana", to: ana, on: client, subscribe: ["Presence", "ChatPresence"],
-                        webhook: receiver.url)
-                }
-                let session = try #require(world.gateway.gateway.sessions.all.first)
-                let whatsApp = try #require(await world.gateway.gateway.clients.client(of: session))
-
-                // Bia is online before Ana subscribes: the subscription answers with it.
-                let online = try await world.sandbox(.post, "/sandbox/presence", #"{"From":"\#(bia)","State":"available"}"#)
-                #expect(online.status == .ok, "\(online.object)")
-                try await whatsApp.subscribePresence(to: JID(user: bia, server: JID.userServer))
-                try await world.waitUntil { receiver.jsonData.count == 1 }
-                // Then every change reaches the subscriber.
-                _ = try await world.sandbox(.post, "/sandbox/presence", #"{"From":"\#(bia)","State":"unavailable"}"#)
-                for (state, media) in [("composing", "audio"), ("paused", "")] {
-                    let sent = try await world.sandbox(
-                        .post, "/sandbox/chatpresence",
-                        #"{"From":"\#(bia)","To":"\#(ana)","State":"\#(state)","Media":"\#(media)"}"#)
-                    #expect(sent.status == .ok, "\(sent.object)")
-                }
-                try await world.waitUntil { receiver.jsonData.count == 4 }
+            try await world.gateway.test(.router) { client async throws in
+                try await world.linkSession(
+                    named: "ana", token: "tok-ana", to: ana, on: client, subscribe: ["Presence", "ChatPresence"],
+                    webhook: receiver.url)
             }
+            let session = try #require(world.gateway.gateway.sessions.all.first)
+            let whatsApp = try #require(await world.gateway.gateway.clients.client(of: session))
+
+            // Bia is online before Ana subscribes: the subscription answers with it.
+            let online = try await world.sandbox(.post, "/sandbox/presence", #"{"From":"\#(bia)","State":"available"}"#)
+            #expect(online.status == .ok, "\(online.object)")
+            try await whatsApp.subscribePresence(to: JID(user: bia, server: JID.userServer))
+            try await world.waitUntil { receiver.jsonData.count == 1 }
+            // Then every change reaches the subscriber.
+            _ = try await world.sandbox(.post, "/sandbox/presence", #"{"From":"\#(bia)","State":"unavailable"}"#)
+            for (state, media) in [("composing", "audio"), ("paused", "")] {
+                let sent = try await world.sandbox(
+                    .post, "/sandbox/chatpresence",
+                    #"{"From":"\#(bia)","To":"\#(ana)","State":"\#(state)","Media":"\#(media)"}"#)
+                #expect(sent.status == .ok, "\(sent.object)")
+            }
+            try await world.waitUntil { receiver.jsonData.count == 4 }
 
             let posted = receiver.jsonData
             try #require(posted.count == 4)
@@ -63,9 +60,7 @@ struct PresenceTests {
                     == (try eventVector("chatpresence-composing"))
                     .replacingOccurrences(of: "5511987654321@s.whatsapp.net", with: biaJID)
                     .replacingOccurrences(of: #""State":"composing""#, with: #""State":"paused""#))
-            await world.gateway.gateway.clients.stopAll()
         }
-        await receiver.stop()
     }
 
     @Test("a session's presence reaches another session that subscribed to it", .timeLimit(.minutes(5)))

@@ -98,6 +98,7 @@ extension SessionEvent {
         event.notify = notification.notify
         event.group.jid = metadata.jid
         event.group.ownerJID = metadata.creator ?? .goZero
+        event.group.ownerPN = metadata.creatorPN ?? .goZero
         event.group.name.name = metadata.subject
         event.group.name.nameSetAt = try GoTime(unixSeconds: metadata.subjectSetAt, in: .current)
         event.group.name.nameSetBy = metadata.subjectSetBy ?? .goZero

@@ -16,10 +16,13 @@ struct LinkingWorld {
     let gateway: TestGateway
     let configuration: ClientConfiguration
 
-    /// - Parameter allowPrivateURLs: lets webhooks point at a receiver on loopback.
+    /// - Parameters:
+    ///   - allowPrivateURLs: lets webhooks point at a receiver on loopback.
+    ///   - answersLogout: false makes the sandbox drop a logging-out companion's connection
+    ///     instead of answering.
     static func run(
         pairing: PairingTiming = PairingTiming(), plugins: [String] = [], allowPrivateURLs: Bool = false,
-        _ body: (LinkingWorld) async throws -> Void
+        answersLogout: Bool = true, _ body: (LinkingWorld) async throws -> Void
     ) async throws {
         let directory = TestGateway.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -28,7 +31,7 @@ struct LinkingWorld {
         let sandbox = try SandboxServer(
             configuration: SandboxConfiguration(
                 port: 0, dataDirectory: directory.appendingPathComponent("sandbox"), adminToken: TestGateway.adminToken,
-                hangUpDelay: .milliseconds(300)),
+                hangUpDelay: .milliseconds(300), answersLogout: answersLogout),
             logger: logger)
         try await sandbox.withRunning { info in
             var socket = WhatsAppSocketSettings(url: info.url, rootKey: sandbox.rootPublicKey)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WagoTestSupport
+@testable import WagoServer
 
 extension WebhookReceiver {
     /// The `jsonData` field of each form delivery received, in order.
@@ -15,6 +16,37 @@ extension WebhookReceiver {
         jsonData.compactMap { text in
             (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
         }.filter { $0["type"] as? String == type }
+    }
+
+    /// The received `jsonData` objects whose `type` is `type` once `condition` holds for them,
+    /// polled as `world.waitUntil` polls (an issue is recorded when it never holds; then
+    /// the last ones seen are returned).
+    func events(
+        ofType type: String, in world: LinkingWorld, until condition: ([[String: Any]]) -> Bool
+    ) async throws -> [[String: Any]] {
+        var seen: [[String: Any]] = []
+        try await world.waitUntil {
+            seen = events(ofType: type)
+            return condition(seen)
+        }
+        return seen
+    }
+
+    /// Runs `body` in a sandbox world (`LinkingWorld.run`) whose sessions may post their
+    /// webhooks to a new receiver on loopback, the gateway delivering them all along; then
+    /// stops the world's clients, and the receiver.
+    static func withLinkingWorld(_ body: (LinkingWorld, WebhookReceiver) async throws -> Void) async throws {
+        let receiver = try await WebhookReceiver()
+        do {
+            try await LinkingWorld.run(allowPrivateURLs: true) { world in
+                try await world.deliveringWebhooks { try await body(world, receiver) }
+                await world.gateway.gateway.clients.stopAll()
+            }
+        } catch {
+            await receiver.stop()
+            throw error
+        }
+        await receiver.stop()
     }
 }
 
