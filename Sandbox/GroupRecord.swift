@@ -44,20 +44,28 @@ struct GroupRecord: Codable, Sendable, Equatable {
         (phone == creator || settings?.admins.contains(phone) == true) && participants.contains(phone)
     }
 
-    /// The metadata in the group's addressing: in a LID-addressed group every member named by
-    /// its LID (`lids`, by phone number) with its phone number beside it, as `w:g2` answers it.
+    /// The metadata in the group's addressing, as `w:g2` answers it, each member's other JID
+    /// beside it (`lids`, by phone number): by phone number with `lid`, or in a LID-addressed
+    /// group by LID with `phone_number` and the creator's `creator_pn`.
     func metadata(lids: [String: String]) -> GroupMetadata {
         var metadata = self.metadata
-        guard isLIDAddressed else { return metadata }
-        func lid(_ jid: JID) -> JID { lids[jid.user].map { JID(user: $0, server: JID.lidServer) } ?? jid }
+        func lid(_ jid: JID) -> JID? { lids[jid.user].map { JID(user: $0, server: JID.lidServer) } }
+        guard isLIDAddressed else {
+            metadata.participantAlternatives = Dictionary(
+                metadata.participants.compactMap { phone in lid(phone).map { (phone, $0) } },
+                uniquingKeysWith: { first, _ in first })
+            return metadata
+        }
+        func lidOrPhone(_ jid: JID) -> JID { lid(jid) ?? jid }
         metadata.addressingMode = "lid"
         metadata.participantAlternatives = Dictionary(
-            metadata.participants.map { (lid($0), $0) }, uniquingKeysWith: { first, _ in first })
-        metadata.participants = metadata.participants.map(lid)
-        metadata.admins = Set(metadata.admins.map(lid))
-        metadata.superAdmins = Set(metadata.superAdmins.map(lid))
-        metadata.creator = metadata.creator.map(lid)
-        metadata.subjectSetBy = metadata.subjectSetBy.map(lid)
+            metadata.participants.map { (lidOrPhone($0), $0) }, uniquingKeysWith: { first, _ in first })
+        metadata.participants = metadata.participants.map(lidOrPhone)
+        metadata.admins = Set(metadata.admins.map(lidOrPhone))
+        metadata.superAdmins = Set(metadata.superAdmins.map(lidOrPhone))
+        metadata.creatorPN = metadata.creator
+        metadata.creator = metadata.creator.map(lidOrPhone)
+        metadata.subjectSetBy = metadata.subjectSetBy.map(lidOrPhone)
         return metadata
     }
 

@@ -118,11 +118,16 @@ extension MessageRouter {
     /// How `group` names its members and `others` (members that just left) in notifications.
     func memberNames(of group: GroupRecord, and others: [String] = []) async -> GroupMemberNames {
         guard group.isLIDAddressed else { return GroupMemberNames(isLIDAddressed: false, lids: [:]) }
+        return GroupMemberNames(isLIDAddressed: true, lids: await memberLIDs(of: group, and: others))
+    }
+
+    /// The LID users of `group`'s members, its creator and `others`, by phone number.
+    func memberLIDs(of group: GroupRecord, and others: [String] = []) async -> [String: String] {
         var lids: [String: String] = [:]
         for phone in Set(group.participants + [group.creator] + others) {
             lids[phone] = await accounts.account(phone: phone)?.lid
         }
-        return GroupMemberNames(isLIDAddressed: true, lids: lids)
+        return lids
     }
 
     /// Sends `changes`, made by `actor`, to every companion of `phones` (phones keep no

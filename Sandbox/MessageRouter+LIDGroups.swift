@@ -27,10 +27,9 @@ extension MessageRouter {
         group.isLIDAddressed ? account.lidDeviceJID(id) : account.deviceJID(id)
     }
 
-    /// `group`'s metadata as its members see it, in its addressing.
+    /// `group`'s metadata as its members see it, in its addressing, each member's other JID beside it.
     func addressedMetadata(of group: GroupRecord) async -> GroupMetadata {
-        guard group.isLIDAddressed else { return group.metadata }
-        return group.metadata(lids: await memberNames(of: group, and: [group.subjectSetBy].compactMap { $0 }).lids)
+        group.metadata(lids: await memberLIDs(of: group, and: [group.subjectSetBy].compactMap { $0 }))
     }
 
     /// Names the sender of a group message's copies in `attributes`, in `group`'s addressing:

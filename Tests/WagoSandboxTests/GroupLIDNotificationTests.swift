@@ -78,6 +78,7 @@ struct GroupLIDNotificationTests: AliceAndBob {
                 #expect(creation.group.participants == [alicePhone, bobPhone, carolPhone].map(lid))
                 #expect(creation.group.participantAlternatives[lid(carolPhone)] == pn(carolPhone))
                 #expect(creation.group.creator == lid(alicePhone) && creation.group.superAdmins == [lid(alicePhone)])
+                #expect(creation.group.creatorPN == pn(alicePhone))
 
                 let added = try await change(
                     "participants", #"{"Group":"\#(group)","Action":"add","Participants":["\#(davePhone)"]}"#, tag: "add",

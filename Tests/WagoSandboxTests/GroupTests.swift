@@ -63,6 +63,11 @@ struct GroupTests: AliceAndBob {
                 #expect(metadata.subject == "Trio")
                 #expect(metadata.participants.map(\.user) == [Self.alicePhone, Self.bobPhone, Self.carolPhone])
                 #expect(metadata.admins == [JID(user: Self.alicePhone, server: JID.userServer)])
+                // By phone number, each member with its LID beside it (`lid`), as WhatsApp answers.
+                for phone in [Self.alicePhone, Self.bobPhone, Self.carolPhone] {
+                    let lid = try #require(await fixture.server.accounts.account(phone: phone)).lidJID
+                    #expect(metadata.participantAlternatives[JID(user: phone, server: JID.userServer)] == lid)
+                }
 
                 // Alice's phone: Bob's companion gets the sender key once, then the skmsg alone.
                 let aliceDevice = JID(user: Self.alicePhone, server: JID.userServer)

@@ -103,13 +103,17 @@ struct GroupMessagingTests {
             let joinedGroups = try await receiver.events(ofType: "JoinedGroup", in: world) { !$0.isEmpty }
             let joined = try #require(joinedGroups.first?["event"] as? [String: Any])
             let createdAt = try #require(joined["GroupCreated"] as? String)
-            let participants = [(bia, true), (ana, false), (caio, false)].map { phone, admin in
-                #"{"JID":"\#(user(phone))","PhoneNumber":"\#(user(phone))","LID":"","IsAdmin":\#(admin),"IsSuperAdmin":\#(admin),"DisplayName":"","Error":0,"AddRequest":null}"#
-            }.joined(separator: ",")
+            // A group by phone number names each member's LID beside it.
+            var participants: [String] = []
+            for (phone, admin) in [(bia, true), (ana, false), (caio, false)] {
+                let lid = try #require(await world.sandboxServer.accounts.account(phone: phone)).lidJID
+                participants.append(
+                    #"{"JID":"\#(user(phone))","PhoneNumber":"\#(user(phone))","LID":"\#(lid)","IsAdmin":\#(admin),"IsSuperAdmin":\#(admin),"DisplayName":"","Error":0,"AddRequest":null}"#)
+            }
             let joinedJSON = try #require(receiver.jsonData.first { $0.contains(#""type":"JoinedGroup""#) })
             #expect(
                 joinedJSON
-                    == #"{"event":{"Reason":"","Type":"new","CreateKey":"","Sender":"\#(user(bia))","SenderPN":null,"Notify":"Bia","JID":"\#(group)","OwnerJID":"\#(user(bia))","OwnerPN":"","Name":"Equipe","NameSetAt":"\#(createdAt)","NameSetBy":"\#(user(bia))","NameSetByPN":"","Topic":"","TopicID":"","TopicSetAt":"0001-01-01T00:00:00Z","TopicSetBy":"","TopicSetByPN":"","TopicDeleted":false,"IsLocked":false,"IsAnnounce":false,"AnnounceVersionID":"","IsEphemeral":false,"DisappearingTimer":0,"IsIncognito":false,"IsParent":false,"DefaultMembershipApprovalMode":"","LinkedParentJID":"","IsDefaultSubGroup":false,"IsJoinApprovalRequired":false,"AddressingMode":"","GroupCreated":"\#(createdAt)","CreatorCountryCode":"","ParticipantVersionID":"","Participants":[\#(participants)],"ParticipantCount":0,"MemberAddMode":"","Suspended":false},"type":"JoinedGroup"}"#)
+                    == #"{"event":{"Reason":"","Type":"new","CreateKey":"","Sender":"\#(user(bia))","SenderPN":null,"Notify":"Bia","JID":"\#(group)","OwnerJID":"\#(user(bia))","OwnerPN":"","Name":"Equipe","NameSetAt":"\#(createdAt)","NameSetBy":"\#(user(bia))","NameSetByPN":"","Topic":"","TopicID":"","TopicSetAt":"0001-01-01T00:00:00Z","TopicSetBy":"","TopicSetByPN":"","TopicDeleted":false,"IsLocked":false,"IsAnnounce":false,"AnnounceVersionID":"","IsEphemeral":false,"DisappearingTimer":0,"IsIncognito":false,"IsParent":false,"DefaultMembershipApprovalMode":"","LinkedParentJID":"","IsDefaultSubGroup":false,"IsJoinApprovalRequired":false,"AddressingMode":"","GroupCreated":"\#(createdAt)","CreatorCountryCode":"","ParticipantVersionID":"","Participants":[\#(participants.joined(separator: ","))],"ParticipantCount":0,"MemberAddMode":"","Suspended":false},"type":"JoinedGroup"}"#)
             let seconds = try #require(ISO8601DateFormatter().date(from: createdAt)).timeIntervalSinceNow
             #expect(abs(seconds) < 120)
 

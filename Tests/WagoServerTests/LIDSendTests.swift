@@ -128,4 +128,25 @@ struct LIDSendTests {
             await world.gateway.gateway.clients.stopAll()
         }
     }
+
+    @Test(
+        "a phone-number group's <create> names each member's LID beside its number, and the session stores the pairs",
+        .timeLimit(.minutes(5)))
+    func pairsFromAPhoneNumberGroup() async throws {
+        try await LinkingWorld.run { world in
+            let (ana, bia) = ("5511999990164", "5511999990165")
+            _ = try await LIDMessagingTests.createAccount(ana, "Ana", in: world)
+            let biaLID = try await LIDMessagingTests.createAccount(bia, "Bia", in: world)
+            let session = try #require(try await world.linkedSessions([("ana", ana)]).first).record
+            let lids = LIDStore(database: try LIDMessagingTests.database(of: world), device: session.id)
+            #expect(try await lids.lid(forPhone: bia) == nil)
+
+            let created = try await world.sandbox(
+                .post, "/sandbox/groups", #"{"Creator":"\#(ana)","Participants":["\#(bia)"],"Subject":"PN"}"#)
+            #expect(created.status == .ok, "\(created.object)")
+            try await world.waitUntil { try await lids.lid(forPhone: bia) != nil }
+            #expect(try await lids.lid(forPhone: bia) == biaLID)
+            await world.gateway.gateway.clients.stopAll()
+        }
+    }
 }
