@@ -1,59 +1,44 @@
 import WABinary
 import WAMessaging
 
-/// How the server names a group's members in what it sends about the group: by phone number;
-/// in a LID-addressed group by LID with the phone number beside it, as WhatsApp's `w:gp2`
-/// notifications of such groups do (`addressing_mode=lid`, the author as `participant` with
-/// `participant_pn`, the subject's setter as `s_o` with `s_o_pn`, each member of an
-/// add/remove/promote/demote as `<participant jid=<lid> phone_number=<pn>/>`: whatsmeow's
+/// How the server names a group's members in what it sends about the group: by phone number
+/// with the LID beside it; in a LID-addressed group by LID with the phone number beside it, as
+/// WhatsApp's `w:gp2` notifications of such groups do (`addressing_mode=lid`, the author as
+/// `participant` with `participant_pn`, the subject's setter as `s_o` with `s_o_pn`, each member
+/// of an add/remove/promote/demote as `<participant jid=<lid> phone_number=<pn>/>`: whatsmeow's
 /// `parseGroupChange` and `parseParticipantList`).
 struct GroupMemberNames: Sendable {
     let isLIDAddressed: Bool
-    /// LID users by phone number, for the members that have one; empty when addressed by phone number.
+    /// LID users by phone number, for the members that have one.
     let lids: [String: String]
-    /// Phone numbers by LID user: the other way round.
-    private let phones: [String: String]
-
-    init(isLIDAddressed: Bool, lids: [String: String]) {
-        self.isLIDAddressed = isLIDAddressed
-        self.lids = isLIDAddressed ? lids : [:]
-        phones = Dictionary(self.lids.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-    }
 
     /// `phone` as the group names it: its LID in a LID-addressed group, else its phone number.
     func jid(_ phone: String) -> JID {
-        lids[phone].map { JID(user: $0, server: JID.lidServer) } ?? GroupRecord.userJID(phone)
+        guard isLIDAddressed, let lid = lids[phone] else { return GroupRecord.userJID(phone) }
+        return JID(user: lid, server: JID.lidServer)
     }
 
-    /// What goes beside `phone`'s name: its phone number when the group names it by LID.
+    /// What goes beside an author's name: its phone number when the group names it by LID.
     func phoneNumber(_ phone: String) -> JID? {
-        lids[phone] == nil ? nil : GroupRecord.userJID(phone)
+        isLIDAddressed && lids[phone] != nil ? GroupRecord.userJID(phone) : nil
     }
 
-    /// `notification`'s stanza with what `GroupNotification` leaves out: in a LID-addressed
-    /// group `addressing_mode=lid`, and the `phone_number` of every LID member it adds,
-    /// removes, promotes or demotes.
+    /// The other JID beside each of `phones`' names in a member change: the phone number
+    /// beside a LID, the LID beside a phone number.
+    func alternatives(of phones: [String]) -> [JID: JID] {
+        Dictionary(
+            phones.compactMap { phone in
+                lids[phone].map { lid in
+                    let (lid, number) = (JID(user: lid, server: JID.lidServer), GroupRecord.userJID(phone))
+                    return isLIDAddressed ? (lid, number) : (number, lid)
+                }
+            }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// `notification`'s stanza, with `addressing_mode=lid` in a LID-addressed group.
     func node(of notification: GroupNotification) -> Node {
         var node = notification.node
-        guard isLIDAddressed else { return node }
-        node.attributes["addressing_mode"] = "lid"
-        node.content = .nodes(
-            node.children.map { change in
-                guard GroupNotification.ParticipantChange.Action(rawValue: change.tag) != nil else { return change }
-                var named = change
-                named.content = .nodes(change.children.map(withPhoneNumber))
-                return named
-            })
+        if isLIDAddressed { node.attributes["addressing_mode"] = "lid" }
         return node
-    }
-
-    /// A `<participant jid=<lid>>` with `phone_number`, when the LID is a member's.
-    private func withPhoneNumber(_ participant: Node) -> Node {
-        guard participant.tag == "participant", let jid = participant["jid"]?.jid, jid.server == JID.lidServer,
-            let phone = phones[jid.user]
-        else { return participant }
-        var named = participant
-        named.attributes["phone_number"] = .jid(GroupRecord.userJID(phone))
-        return named
     }
 }

@@ -34,7 +34,8 @@ extension MessageRouter {
         }
         let names = await memberNames(of: after)
         let participants = GroupNotification.ParticipantChange(
-            action: action == .promote ? .promote : .demote, participants: phones.map(names.jid))
+            action: action == .promote ? .promote : .demote, participants: phones.map(names.jid),
+            alternatives: names.alternatives(of: phones))
         await announce(
             [.participants(participants)], in: after, names: names, by: actor ?? after.creator, to: after.participants,
             now: now)

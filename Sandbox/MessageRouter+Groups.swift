@@ -66,7 +66,8 @@ extension MessageRouter {
         func change(_ action: GroupNotification.ParticipantChange.Action, _ phones: [String]) -> GroupNotification.Change {
             .participants(
                 GroupNotification.ParticipantChange(
-                    action: action, participants: phones.map(names.jid), previousVersionID: previous, versionID: version))
+                    action: action, participants: phones.map(names.jid), alternatives: names.alternatives(of: phones),
+                    previousVersionID: previous, versionID: version))
         }
         switch action {
         case .add:
@@ -117,8 +118,7 @@ extension MessageRouter {
 
     /// How `group` names its members and `others` (members that just left) in notifications.
     func memberNames(of group: GroupRecord, and others: [String] = []) async -> GroupMemberNames {
-        guard group.isLIDAddressed else { return GroupMemberNames(isLIDAddressed: false, lids: [:]) }
-        return GroupMemberNames(isLIDAddressed: true, lids: await memberLIDs(of: group, and: others))
+        GroupMemberNames(isLIDAddressed: group.isLIDAddressed, lids: await memberLIDs(of: group, and: others))
     }
 
     /// The LID users of `group`'s members, its creator and `others`, by phone number.

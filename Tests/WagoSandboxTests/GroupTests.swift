@@ -386,11 +386,14 @@ struct GroupTests: AliceAndBob {
                     return (answer.json, node)
                 }
 
-                // Alice promotes Bob: <promote><participant jid/></promote>; he is an admin now.
+                // Alice promotes Bob: <promote><participant jid lid/></promote>; he is an admin now.
                 let promoted = try await change(
                     "admins", #"{"Group":"\#(group)","Action":"promote","Participants":["\#(Self.bobPhone)"]}"#, tags: ["promote"])
                 #expect(promoted.node["participant"]?.jid == aliceUser)
-                #expect(promoted.node.children.first?.children == [Node(tag: "participant", attributes: ["jid": .jid(bobUser)])])
+                let bobLID = try #require(await fixture.server.accounts.account(phone: Self.bobPhone)).lidJID
+                #expect(
+                    promoted.node.children.first?.children
+                        == [Node(tag: "participant", attributes: ["jid": .jid(bobUser), "lid": .jid(bobLID)])])
                 #expect(promoted.json["Admins"] as? [String] == [Self.alicePhone, Self.bobPhone])
                 let metadata = try GroupInfoQuery.metadata(in: try await bobSocket.sendIQ(GroupInfoQuery.request(group: group)))
                 #expect(metadata.admins == [aliceUser, bobUser])
