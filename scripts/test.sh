@@ -6,7 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
-swift build --build-tests
+build_log=$(mktemp)
+swift build --build-tests 2>&1 | tee "$build_log"
+# An `await` on GRDB's blocking read (the compiler picks it when the closure's result is not
+# Sendable, and says so only with this warning) blocks a cooperative thread and can deadlock
+# the process: Core/Store/Database.swift.
+if grep -E "Core/Store/[^:]+:[0-9]+:[0-9]+: warning: no 'async' operations occur within 'await'" "$build_log" >&2; then
+    echo "::error:: a blocking database read in Core/Store, above" >&2
+    exit 1
+fi
 
 limit=${WAGO_TEST_TIME_LIMIT:-900}
 log=$(mktemp)

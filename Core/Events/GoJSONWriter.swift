@@ -97,48 +97,61 @@ public struct GoJSONWriter: Sendable {
     /// A Go string given as raw bytes, which may be invalid UTF-8 like any Go string: each byte
     /// that does not start a valid sequence becomes `\ufffd`, as Go writes it.
     public mutating func string(utf8: some Collection<UInt8>) {
-        let hex = Array("0123456789abcdef".utf8)
-        let source = Array(utf8)
+        let written: Void? = utf8.withContiguousStorageIfAvailable { string(contiguous: $0) }
+        if written == nil { Array(utf8).withUnsafeBufferPointer { string(contiguous: $0) } }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// `string(utf8:)` over contiguous bytes: runs that need no escaping (most of any string)
+    /// are appended whole, events write dozens of strings each.
+    private mutating func string(contiguous source: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
+        var runStart = 0
         var i = 0
+        /// Appends the bytes before `i` not written yet, then `escape`.
+        func flush(then escape: [UInt8], skipping count: Int) {
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<i]))
+            bytes.append(contentsOf: escape)
+            i += count
+            runStart = i
+        }
         while i < source.count {
             let byte = source[i]
             if byte < 0x80 {
                 switch byte {
-                case UInt8(ascii: "\\"), UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), byte])
-                case 0x08: bytes.append(contentsOf: Array("\\b".utf8))
-                case 0x0C: bytes.append(contentsOf: Array("\\f".utf8))
-                case UInt8(ascii: "\n"): bytes.append(contentsOf: Array("\\n".utf8))
-                case UInt8(ascii: "\r"): bytes.append(contentsOf: Array("\\r".utf8))
-                case UInt8(ascii: "\t"): bytes.append(contentsOf: Array("\\t".utf8))
+                case UInt8(ascii: "\\"), UInt8(ascii: "\""): flush(then: [UInt8(ascii: "\\"), byte], skipping: 1)
+                case 0x08: flush(then: Array("\\b".utf8), skipping: 1)
+                case 0x0C: flush(then: Array("\\f".utf8), skipping: 1)
+                case UInt8(ascii: "\n"): flush(then: Array("\\n".utf8), skipping: 1)
+                case UInt8(ascii: "\r"): flush(then: Array("\\r".utf8), skipping: 1)
+                case UInt8(ascii: "\t"): flush(then: Array("\\t".utf8), skipping: 1)
                 // Other control characters, and the HTML characters Go escapes by default.
                 case 0..<0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
-                    bytes.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-                default: bytes.append(byte)
+                    let hex = Self.hexDigits
+                    flush(then: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]], skipping: 1)
+                default: i += 1
                 }
-                i += 1
                 continue
             }
             let length = Self.validSequenceLength(source, at: i)
             if length == 0 {
-                bytes.append(contentsOf: Array("\\ufffd".utf8))
-                i += 1
+                flush(then: Array("\\ufffd".utf8), skipping: 1)
             } else if length == 3 && source[i] == 0xE2 && source[i + 1] == 0x80 && (source[i + 2] & 0xFE) == 0xA8 {
                 // U+2028 and U+2029, which JavaScript does not allow raw in strings.
-                bytes.append(contentsOf: Array("\\u202".utf8) + [hex[Int(source[i + 2] & 0xF)]])
-                i += 3
+                flush(then: Array("\\u202".utf8) + [Self.hexDigits[Int(source[i + 2] & 0xF)]], skipping: 3)
             } else {
-                bytes.append(contentsOf: source[i..<i + length])
                 i += length
             }
         }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<i]))
         bytes.append(UInt8(ascii: "\""))
     }
 
     /// The length of the valid UTF-8 sequence starting at `i` (a non-ASCII byte), or 0 when
     /// there is none: Go's `utf8.DecodeRune` rules (no overlongs, surrogates or values above
     /// U+10FFFF).
-    private static func validSequenceLength(_ source: [UInt8], at i: Int) -> Int {
+    private static func validSequenceLength(_ source: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
         let lead = source[i]
         let length: Int
         var secondRange: ClosedRange<UInt8> = 0x80...0xBF

@@ -27,14 +27,13 @@ enum SessionBuilder {
         record.promote(state)
     }
 
-    /// Starts the receiving session a PreKeySignalMessage asks for, unless a state for its base
-    /// key exists already (a later or repeated pkmsg of the same session).
+    /// Starts the receiving session a PreKeySignalMessage asks for. The caller checks first
+    /// that no state for its base key exists (a later or repeated pkmsg of the same session).
     /// - Returns: the one-time prekey id this consumed, if any.
     static func process(
         _ message: PreKeySignalMessage, into record: inout SessionRecord, ourIdentity: Curve25519KeyPair,
         ourRegistrationID: UInt32, preKey: PreKeyRecord?, signedPreKey: SignedPreKeyRecord?
     ) throws(SignalError) -> UInt32? {
-        if record.hasState(baseKey: message.baseKey) { return nil }
         guard let signedPreKey else { throw .unknownSignedPreKey(message.signedPreKeyID) }
         if let id = message.preKeyID, preKey == nil { throw .unknownPreKey(id) }
         var state = try X3DH.receiverState(

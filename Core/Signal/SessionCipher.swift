@@ -47,14 +47,21 @@ public struct SessionCipher: Sendable {
             guard try await store.isTrustedIdentity(preKeyMessage.identityKey, for: address) else {
                 throw SignalError.untrustedIdentity
             }
-            var preKey: PreKeyRecord?
-            if let id = preKeyMessage.preKeyID { preKey = try await store.preKey(id: id) }
-            let ourIdentity = try await store.localIdentity()
-            let ourRegistrationID = try await store.localRegistrationID()
-            let signedPreKey = try await store.signedPreKey(id: preKeyMessage.signedPreKeyID)
-            consumedPreKeyID = try SessionBuilder.process(
-                preKeyMessage, into: &record, ourIdentity: ourIdentity, ourRegistrationID: ourRegistrationID,
-                preKey: preKey, signedPreKey: signedPreKey)
+            // Every pkmsg of a session we answered none of carries the same base key: its state
+            // exists, so the keys that would start it are not looked up (libsignal checks first
+            // too; deriving the key pairs is a scalar multiplication each).
+            if record.hasState(baseKey: preKeyMessage.baseKey) {
+                consumedPreKeyID = nil
+            } else {
+                var preKey: PreKeyRecord?
+                if let id = preKeyMessage.preKeyID { preKey = try await store.preKey(id: id) }
+                let ourIdentity = try await store.localIdentity()
+                let ourRegistrationID = try await store.localRegistrationID()
+                let signedPreKey = try await store.signedPreKey(id: preKeyMessage.signedPreKeyID)
+                consumedPreKeyID = try SessionBuilder.process(
+                    preKeyMessage, into: &record, ourIdentity: ourIdentity, ourRegistrationID: ourRegistrationID,
+                    preKey: preKey, signedPreKey: signedPreKey)
+            }
             signalMessage = preKeyMessage.message
         case .whisper(let whisper):
             guard record.hasSession else { throw SignalError.noSession }

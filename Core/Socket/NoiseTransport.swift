@@ -3,14 +3,19 @@ import Foundation
 
 /// The AES-256-GCM nonce WhatsApp uses: 8 zero bytes, then a big-endian 32-bit counter.
 enum NoiseNonce {
-    static func make(_ counter: UInt32) -> AES.GCM.Nonce {
-        let bytes: [UInt8] = [
+    static let size = 12
+
+    static func bytes(_ counter: UInt32) -> [UInt8] {
+        [
             0, 0, 0, 0, 0, 0, 0, 0,
             UInt8(truncatingIfNeeded: counter >> 24), UInt8(truncatingIfNeeded: counter >> 16),
             UInt8(truncatingIfNeeded: counter >> 8), UInt8(truncatingIfNeeded: counter),
         ]
+    }
+
+    static func make(_ counter: UInt32) -> AES.GCM.Nonce {
         // A 12-byte nonce is always accepted.
-        return try! AES.GCM.Nonce(data: bytes)
+        try! AES.GCM.Nonce(data: bytes(counter))
     }
 }
 
@@ -41,11 +46,9 @@ public struct NoiseTransport: Sendable {
             throw .invalidKey
         }
         (writeCounter, writeExhausted) = Self.advance(writeCounter)
-        var out = [UInt8]()
-        out.reserveCapacity(sealed.ciphertext.count + 16)
-        out += sealed.ciphertext
-        out += sealed.tag
-        return out
+        // A 12-byte nonce always has a combined form, nonce, ciphertext and tag in one buffer:
+        // one copy without the nonce, instead of a slice and a copy each of ciphertext and tag.
+        return Array(sealed.combined!.dropFirst(NoiseNonce.size))
     }
 
     /// Decrypts one received frame (ciphertext followed by the tag).
@@ -61,9 +64,12 @@ public struct NoiseTransport: Sendable {
     ) throws(NoiseError) -> [UInt8] {
         guard frame.count >= 16 else { throw .decryptionFailed }
         do {
-            let box = try AES.GCM.SealedBox(
-                nonce: NoiseNonce.make(counter), ciphertext: frame[..<(frame.count - 16)],
-                tag: frame[(frame.count - 16)...])
+            // Nonce, ciphertext and tag in one buffer, which the box keeps as it is (building it
+            // from the three parts appends each to a new buffer).
+            var combined = Data(capacity: NoiseNonce.size + frame.count)
+            combined.append(contentsOf: NoiseNonce.bytes(counter))
+            combined.append(contentsOf: frame)
+            let box = try AES.GCM.SealedBox(combined: combined)
             return Array(try AES.GCM.open(box, using: key, authenticating: ad))
         } catch {
             throw .decryptionFailed

@@ -88,10 +88,13 @@ public final class LIDStore: Sendable {
             SELECT pnIndex, sealedLID FROM lidMapping
             WHERE device = ? AND pnIndex IN (\(databaseQuestionMarks(count: phoneByIndex.count)))
             """
-        let rows = try await database.pool.read { [arguments] db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
-        for row in rows {
-            guard let phone = phoneByIndex[row["pnIndex"] as Data] else { continue }
-            let lid = try open(row["sealedLID"] as Data, side: .lid, other: phone)
+        // Sendable pairs, not rows: the read must be the pool's async one (see WagoDatabase).
+        let rows = try await database.pool.read { [arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0["pnIndex"] as Data, $0["sealedLID"] as Data) }
+        }
+        for (pnIndex, sealedLID) in rows {
+            guard let phone = phoneByIndex[pnIndex] else { continue }
+            let lid = try open(sealedLID, side: .lid, other: phone)
             remember(phone: phone, lid: lid)
             found[phone] = lid
         }

@@ -18,10 +18,10 @@ extension MessagingPlugin {
     /// receipts move our messages forward. Receipts from our own devices are about messages
     /// we received, not sent.
     static func recordReceipt(_ event: Event, _ host: Host) async throws {
-        guard let receipt = try? JSONSerialization.jsonObject(with: Data(event.json.utf8)) as? [String: Any],
-            receipt["IsFromMe"] as? Bool == false,
-            let status = (receipt["Type"] as? String).flatMap(MessageStatusBook.Status.init(receiptType:)),
-            let ids = receipt["MessageIDs"] as? [String]
+        guard let receipt = try? JSONDecoder().decode(ReceiptEventFields.self, from: Data(event.json.utf8)),
+            receipt.isFromMe == false,
+            let status = receipt.type.flatMap(MessageStatusBook.Status.init(receiptType:)),
+            let ids = receipt.messageIDs
         else { return }
         try await MessageStatusBook.record(
             status, ids: ids, at: Int64(Date().timeIntervalSince1970), session: event.session, host: host)
