@@ -229,6 +229,9 @@ let package = Package(
             name: "WABinaryTests", dependencies: ["WABinary", "WagoTestSupport"],
             path: "Tests/WABinaryTests", swiftSettings: swiftSettings),
         .testTarget(
+            name: "WAMessagingTests", dependencies: ["WAMessaging", "WABinary", "WagoTestSupport"],
+            path: "Tests/WAMessagingTests", swiftSettings: swiftSettings),
+        .testTarget(
             name: "WAProtoTests",
             dependencies: ["WAProto", "WagoTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/WAProtoTests", swiftSettings: swiftSettings),

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WABinary
 import WACrypto
 
 /// Message ids as WhatsApp Web forms them (whatsmeow's `GenerateMessageID`): "3EB0" and the
@@ -13,6 +14,6 @@ public enum MessageID {
         if let ownUser, !ownUser.isEmpty { input += Array((ownUser + "@c.us").utf8) }
         input += random
         let digest = SHA256.hash(data: input)
-        return "3EB0" + digest.prefix(9).map { String(format: "%02X", $0) }.joined()
+        return "3EB0" + Hex.string(digest.prefix(9)).uppercased()
     }
 }
