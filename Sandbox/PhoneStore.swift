@@ -6,7 +6,7 @@ import WASignal
 /// and the identities they trust, the one-time prekeys sessions consumed, their groups' sender
 /// keys and who holds their own, and the messages they received. A restarted sandbox's phones keep talking on the same sessions.
 ///
-/// Each change is appended to `sandbox-phones.log` (a `PhoneChangeLog`) rather than rewriting
+/// Each change is appended to `sandbox-phones.log` (an `AppendOnlyLog`) rather than rewriting
 /// every phone's state per message; the log is folded into the snapshot `sandbox-phones.json`
 /// (owner-only, written atomically) on open and whenever it holds `compactionThreshold` changes
 /// and is longer than the last snapshot, so that compaction costs a bounded share of the writes
@@ -54,7 +54,7 @@ actor PhoneStore {
     }
 
     private let file: URL
-    private let log: PhoneChangeLog
+    private let log: AppendOnlyLog<PhoneChange>
     /// By phone number.
     private(set) var phones: [String: PhoneState]
     /// The size of the snapshot last written.
@@ -69,7 +69,7 @@ actor PhoneStore {
     init(directory: URL) throws {
         file = directory.appendingPathComponent(Self.fileName)
         var phones = try PrivateFile.readJSON([String: PhoneState].self, from: file) ?? [:]
-        let log = try PhoneChangeLog(file: directory.appendingPathComponent("sandbox-phones.log"))
+        let log = try AppendOnlyLog<PhoneChange>(file: directory.appendingPathComponent("sandbox-phones.log"))
         let changes = try log.replay()
         for change in changes { change.apply(to: &phones[change.phone, default: PhoneState()]) }
         let adopted = try Self.adoptGroupKeysFile(in: directory, into: &phones)
@@ -78,7 +78,7 @@ actor PhoneStore {
         if adopted { try FileManager.default.removeItem(at: directory.appendingPathComponent(Self.groupKeysFileName)) }
         self.log = log
         self.phones = phones
-        snapshotBytes = Self.size(of: file)
+        snapshotBytes = PrivateFile.size(of: file)
     }
 
     // MARK: Signal state
@@ -138,18 +138,14 @@ actor PhoneStore {
         if let session = change.session { sessionRecords[change.phone, default: [:]][session.address] = sessionRecord }
         if log.count >= Self.compactionThreshold, log.bytes > snapshotBytes {
             try Self.compact(phones, into: file, clearing: log)
-            snapshotBytes = Self.size(of: file)
+            snapshotBytes = PrivateFile.size(of: file)
         }
-    }
-
-    private static func size(of file: URL) -> UInt64 {
-        ((try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? NSNumber)?.uint64Value ?? 0
     }
 
     /// Writes the snapshot and empties the log. A crash in between replays changes the snapshot
     /// already holds; `PhoneChange.apply` is idempotent, so that is harmless.
     private static func compact(
-        _ phones: [String: PhoneState], into file: URL, clearing log: PhoneChangeLog
+        _ phones: [String: PhoneState], into file: URL, clearing log: AppendOnlyLog<PhoneChange>
     ) throws(PrivateFile.WriteError) {
         try PrivateFile.writeJSON(phones, to: file)
         try log.clear()

@@ -23,6 +23,11 @@ enum PrivateFile {
         }
     }
 
+    /// The size of `file` in bytes; 0 when it cannot be read.
+    static func size(of file: URL) -> UInt64 {
+        ((try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? NSNumber)?.uint64Value ?? 0
+    }
+
     /// The JSON value in `file`, or nil when there is no file yet.
     static func readJSON<Value: Decodable>(_ type: Value.Type, from file: URL) throws -> Value? {
         guard FileManager.default.fileExists(atPath: file.path) else { return nil }

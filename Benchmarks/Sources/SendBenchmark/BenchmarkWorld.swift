@@ -20,10 +20,11 @@ struct BenchmarkWorld: Sendable {
 
     let port: Int
 
-    /// Starts the sandbox and the gateway on a fresh data folder, runs `body`, and stops both.
-    static func run<Result: Sendable>(plugin: String, _ body: @Sendable (BenchmarkWorld) async throws -> Result)
-        async throws -> Result
-    {
+    /// Starts the sandbox (queueing up to `offlineQueueLimit` stanzas per offline device) and
+    /// the gateway on a fresh data folder, runs `body`, and stops both.
+    static func run<Result: Sendable>(
+        plugin: String, offlineQueueLimit: Int, _ body: @Sendable (BenchmarkWorld) async throws -> Result
+    ) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wago-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         var logger = Logger(label: "wago.bench")
@@ -32,7 +33,7 @@ struct BenchmarkWorld: Sendable {
         let sandbox = try SandboxServer(
             configuration: SandboxConfiguration(
                 host: "127.0.0.1", port: 0, dataDirectory: directory.appendingPathComponent("sandbox"),
-                adminToken: adminToken),
+                adminToken: adminToken, offlineQueueLimit: max(1000, offlineQueueLimit)),
             logger: logger)
         return try await sandbox.withRunning { info in
             let port = try await freePort()
@@ -86,18 +87,31 @@ struct BenchmarkWorld: Sendable {
     /// A new session linked by QR to the account of `phone`, subscribed to `Message`, logged in.
     func linkSession(name: String, token: String, phone: String) async throws {
         try await call(.POST, "/session/init", admin: true, json: #"{"Name":"\#(name)","Token":"\#(token)"}"#)
-        try await call(.POST, "/session/connect", token: token, json: #"{"Subscribe":["Message"],"Immediate":false}"#)
+        try await connect(token: token)
         let qr = try await call(.GET, "/session/qr", token: token)
         guard let text = (qr["data"] as? [String: Any])?["QRText"] as? String else {
             throw RequestFailed(description: "no QRText for \(name): \(qr)")
         }
         try await call(.POST, "/sandbox/link", admin: true, json: #"{"Phone":"\#(phone)","QR":"\#(text)"}"#)
+        try await waitForStatus(token: token) { $0.loggedIn }
+    }
+
+    /// Connects the session of `token`, subscribed to `Message`.
+    func connect(token: String) async throws {
+        try await call(.POST, "/session/connect", token: token, json: #"{"Subscribe":["Message"],"Immediate":false}"#)
+    }
+
+    /// Waits up to 15 s until the session's `/session/status` satisfies `isReached`.
+    func waitForStatus(token: String, until isReached: (_ status: (connected: Bool, loggedIn: Bool)) -> Bool)
+        async throws
+    {
         for _ in 0..<300 {
-            let status = try await call(.GET, "/session/status", token: token)
-            if (status["data"] as? [String: Any])?["LoggedIn"] as? Bool == true { return }
+            let data = try await call(.GET, "/session/status", token: token)["data"] as? [String: Any]
+            let status = (connected: data?["Connected"] as? Bool == true, loggedIn: data?["LoggedIn"] as? Bool == true)
+            if isReached(status) { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw RequestFailed(description: "\(name) never logged in")
+        throw RequestFailed(description: "a session never reached the awaited status")
     }
 
     /// Points the session's webhook at `url`, posting plain JSON.

@@ -48,22 +48,43 @@ struct ClosedLoopLoad {
     func run(_ request: @escaping @Sendable (_ worker: Int, _ sequence: Int) -> Request) async throws -> Report {
         let measuredFrom = ContinuousClock.now + warmUp
         let measuredUntil = measuredFrom + duration
+        return try await drive(counting: measuredFrom..<measuredUntil) { worker, sequence in
+            ContinuousClock.now < measuredUntil ? request(worker, sequence) : nil
+        }
+    }
+
+    /// Sends each of `requests` once, spread over the workers (worker `w` takes every
+    /// `workers`-th from `w`), and reports all of them over the time they took.
+    func run(_ requests: [Request]) async throws -> Report {
+        let workers = self.workers
+        return try await drive(counting: nil) { worker, sequence in
+            let index = sequence * workers + worker
+            return index < requests.count ? requests[index] : nil
+        }
+    }
+
+    /// Each worker sends `next(worker, sequence)` until it gives nil; a request counts in the
+    /// report when it began and ended within `window` (any request when there is none).
+    private func drive(
+        counting window: Range<ContinuousClock.Instant>?,
+        _ next: @escaping @Sendable (_ worker: Int, _ sequence: Int) -> Request?
+    ) async throws -> Report {
         let port = self.port
+        let started = ContinuousClock.now
         let tallies = try await withThrowingTaskGroup(of: WorkerTally.self) { group in
             for worker in 0..<workers {
                 group.addTask {
                     try await HTTPConnection.with(port: port) { connection in
                         var tally = WorkerTally()
                         var sequence = 0
-                        while ContinuousClock.now < measuredUntil {
-                            let next = request(worker, sequence)
+                        while let request = next(worker, sequence) {
                             sequence += 1
                             let began = ContinuousClock.now
                             let reply = try await connection.request(
-                                next.method, next.uri, headers: next.headers, json: next.json)
+                                request.method, request.uri, headers: request.headers, json: request.json)
                             let ended = ContinuousClock.now
                             if reply.status == 200 { tally.accepted += 1 }
-                            guard began >= measuredFrom, ended <= measuredUntil else { continue }
+                            if let window, !(window.contains(began) && ended <= window.upperBound) { continue }
                             if reply.status == 200 {
                                 tally.latencies.append(ended - began)
                             } else {
@@ -78,7 +99,8 @@ struct ClosedLoopLoad {
             return try await group.reduce(into: [WorkerTally]()) { $0.append($1) }
         }
         return Report(
-            window: duration, latencies: tallies.flatMap(\.latencies), failures: tallies.reduce(0) { $0 + $1.failures },
+            window: window.map { $0.upperBound - $0.lowerBound } ?? (ContinuousClock.now - started),
+            latencies: tallies.flatMap(\.latencies), failures: tallies.reduce(0) { $0 + $1.failures },
             firstFailure: tallies.lazy.compactMap(\.firstFailure).first, accepted: tallies.reduce(0) { $0 + $1.accepted })
     }
 }

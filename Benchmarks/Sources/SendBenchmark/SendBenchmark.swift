@@ -8,10 +8,15 @@ import NIOHTTP1
 ///   session); sustained sends/s and the latency of each REST call, which answers once the
 ///   server acknowledged the message.
 /// - receive: virtual phones send (`POST /sandbox/send`) to N sessions whose webhooks point at a
-///   local receiver; events delivered per second, and how long the outbox takes to drain.
+///   local receiver; events delivered per second, and how long the outbox takes to drain. The
+///   phones' own encryption shares the cores with the gateway here.
+/// - backlog: the same phones send `--backlog` messages to each session while it is
+///   disconnected (the sandbox queues them, as WhatsApp does for an offline device); then the
+///   sessions reconnect and the row is the rate from reconnecting to the last webhook delivery:
+///   what the gateway alone takes in, with no phone encrypting meanwhile.
 ///
 ///     swift run -c release SendBenchmark [--sessions 50] [--workers 64] [--seconds 10]
-///         [--warm-up 2] [--only send|receive] [--plugin path/to/libWagoMessaging.so]
+///         [--warm-up 2] [--backlog 1000] [--only send|receive|backlog] [--plugin path/to/libWagoMessaging.so]
 @main
 struct SendBenchmark {
     struct Options {
@@ -19,6 +24,7 @@ struct SendBenchmark {
         var workers = 64
         var seconds = 10
         var warmUp = 2
+        var backlog = 1000
         var only: String?
         var plugin = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("libWagoMessaging.so").path
@@ -36,7 +42,8 @@ struct SendBenchmark {
                 case "--workers": workers = try Self.positive(value, flag)
                 case "--seconds": seconds = try Self.positive(value, flag)
                 case "--warm-up": warmUp = try Self.positive(value, flag)
-                case "--only" where ["send", "receive"].contains(value): only = value
+                case "--backlog": backlog = try Self.positive(value, flag)
+                case "--only" where ["send", "receive", "backlog"].contains(value): only = value
                 case "--plugin": plugin = value
                 default: throw Invalid(description: "unknown option \(flag) \(value)")
                 }
@@ -53,18 +60,21 @@ struct SendBenchmark {
 
     static func main() async throws {
         let options = try Options(Array(CommandLine.arguments.dropFirst()))
-        let rows = try await BenchmarkWorld.run(plugin: options.plugin) { world in
+        let rows = try await BenchmarkWorld.run(plugin: options.plugin, offlineQueueLimit: options.backlog) { world in
             let setUp = ContinuousClock.now
             let senders = try await linkSenders(options.sessions, on: world)
             print("linked \(options.sessions + 1) sessions in \(ContinuousClock.now - setUp)")
             var rows: [ResultRow] = []
-            if options.only != "receive" {
+            if options.only == nil || options.only == "send" {
                 for count in Set([1, options.sessions]).sorted() {
                     rows.append(try await send(from: Array(senders.prefix(count)), options: options, on: world))
                 }
             }
-            if options.only != "send" {
+            if options.only == nil || options.only == "receive" {
                 rows.append(try await receive(into: senders, options: options, on: world))
+            }
+            if options.only == nil || options.only == "backlog" {
+                rows.append(try await receiveBacklog(into: senders, options: options, on: world))
             }
             return rows
         }
@@ -117,23 +127,14 @@ struct SendBenchmark {
         into sessions: [(phone: String, token: String)], options: Options, on world: BenchmarkWorld
     ) async throws -> ResultRow {
         let counter = try await WebhookCounter()
-        let friends = sessions.indices.map { "55119100\(String(format: "%05d", $0 + 1))" }
-        for (friend, session) in zip(friends, sessions) {
-            try await world.createAccount(phone: friend, pushName: "Friend")
-            try await world.setWebhook(token: session.token, url: counter.url)
-        }
+        let friends = try await befriend(sessions, prefix: "55119100", webhook: counter, on: world)
         let load = ClosedLoopLoad(
             port: world.port, workers: options.workers, warmUp: .seconds(options.warmUp),
             duration: .seconds(options.seconds))
         let started = ContinuousClock.now
         let report = try await load.run { worker, sequence in
             let pair = worker % sessions.count
-            return ClosedLoopLoad.Request(
-                method: .POST, uri: "/sandbox/send", headers: [("admintoken", BenchmarkWorld.adminToken)],
-                json: #"""
-                    {"From":"\#(friends[pair])","To":"\#(sessions[pair].phone)@s.whatsapp.net",\#
-                    "Message":{"conversation":"benchmark \#(worker)-\#(sequence)"}}
-                    """#)
+            return phoneSends(from: friends[pair], to: sessions[pair].phone, "benchmark \(worker)-\(sequence)")
         }
         let window = (started + .seconds(options.warmUp))..<(started + .seconds(options.warmUp + options.seconds))
         let deliveredInWindow = counter.deliveries(in: window)
@@ -152,5 +153,64 @@ struct SendBenchmark {
                 format: "goal 5000/s; phones sent %.0f/s; %d/%d events in %.1f s overall (%.0f/s); %d duplicates",
                 report.perSecond, total, report.accepted, allIn.seconds, Double(total) / allIn.seconds,
                 counter.deliveries - total))
+    }
+
+    /// The backlog scenario (see the type's comment): each session's friend queues
+    /// `options.backlog` messages for it while it is disconnected, then every session reconnects
+    /// at once.
+    static func receiveBacklog(
+        into sessions: [(phone: String, token: String)], options: Options, on world: BenchmarkWorld
+    ) async throws -> ResultRow {
+        let counter = try await WebhookCounter()
+        let friends = try await befriend(sessions, prefix: "55119200", webhook: counter, on: world)
+        for session in sessions {
+            try await world.call(.POST, "/session/disconnect", token: session.token)
+            try await world.waitForStatus(token: session.token) { !$0.connected }
+        }
+        let requests = sessions.indices.flatMap { pair in
+            (0..<options.backlog).map { phoneSends(from: friends[pair], to: sessions[pair].phone, "backlog \(pair)-\($0)") }
+        }
+        let queued = try await ClosedLoopLoad(port: world.port, workers: options.workers, warmUp: .zero, duration: .zero)
+            .run(requests)
+        guard queued.failures == 0, counter.deliveries == 0 else {
+            throw BenchmarkWorld.RequestFailed(
+                description: "queueing the backlog: \(queued.failures) failed (\(queued.firstFailure ?? "-")), "
+                    + "\(counter.deliveries) delivered while the sessions were offline")
+        }
+
+        let reconnected = ContinuousClock.now
+        for session in sessions { try await world.connect(token: session.token) }
+        let drainDeadline = ContinuousClock.now + .seconds(300)
+        while counter.distinctEvents < queued.accepted, ContinuousClock.now < drainDeadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let total = counter.distinctEvents
+        let allIn = (counter.lastArrival ?? reconnected) - reconnected
+        return ResultRow(
+            scenario: "offline backlog → webhook (events/s)", sessions: sessions.count, workers: options.workers,
+            rate: Double(total) / allIn.seconds, p50: nil, p99: nil, failures: queued.accepted - total,
+            note: String(
+                format: "goal 5000/s; %d/%d events in %.1f s from reconnecting; %d duplicates", total, queued.accepted,
+                allIn.seconds, counter.deliveries - total))
+    }
+
+    /// A virtual account for each session whose phone writes to it, and the session's webhook
+    /// pointed at `webhook`; returns the accounts' phones, in the sessions' order.
+    static func befriend(
+        _ sessions: [(phone: String, token: String)], prefix: String, webhook: WebhookCounter, on world: BenchmarkWorld
+    ) async throws -> [String] {
+        let friends = sessions.indices.map { "\(prefix)\(String(format: "%05d", $0 + 1))" }
+        for (friend, session) in zip(friends, sessions) {
+            try await world.createAccount(phone: friend, pushName: "Friend")
+            try await world.setWebhook(token: session.token, url: webhook.url)
+        }
+        return friends
+    }
+
+    /// `POST /sandbox/send`: `phone`'s phone sends `text` to the account of `recipient`.
+    static func phoneSends(from phone: String, to recipient: String, _ text: String) -> ClosedLoopLoad.Request {
+        ClosedLoopLoad.Request(
+            method: .POST, uri: "/sandbox/send", headers: [("admintoken", BenchmarkWorld.adminToken)],
+            json: #"{"From":"\#(phone)","To":"\#(recipient)@s.whatsapp.net","Message":{"conversation":"\#(text)"}}"#)
     }
 }

@@ -1,17 +1,10 @@
 import Foundation
 
-/// An append-only file of `PhoneChange`s, one JSON object a line, readable by the owner only.
-/// Appending costs one change, not the whole state. A crash mid-append leaves a partial last
-/// line, which `replay` ignores; a failed append is cut off again, so later ones stay readable.
-final class PhoneChangeLog {
-    /// A line before the last one does not decode: the log was damaged, not cut short.
-    struct DamagedLine: Error, Sendable, CustomStringConvertible {
-        var path: String
-        var line: Int
-
-        var description: String { "\(path): line \(line) is not a phone change" }
-    }
-
+/// An append-only file of `Record`s, one JSON object a line, readable by the owner only: the
+/// changes made since a store last wrote its snapshot. Appending costs one change, not the whole
+/// state. A crash mid-append leaves a partial last line, which `replay` ignores; a failed append
+/// is cut off again, so later ones stay readable.
+final class AppendOnlyLog<Record: Decodable> {
     private let file: URL
     private let handle: FileHandle
     /// Changes appended since the log was last cleared, replayed ones included.
@@ -33,27 +26,27 @@ final class PhoneChangeLog {
     }
 
     /// The logged changes, oldest first.
-    func replay() throws -> [PhoneChange] {
+    func replay() throws -> [Record] {
         try handle.seek(toOffset: 0)
         let content = try handle.readToEnd() ?? Data()
         bytes = UInt64(content.count)
         let lines = content.split(separator: UInt8(ascii: "\n"))
         let decoder = JSONDecoder()
-        var changes: [PhoneChange] = []
+        var changes: [Record] = []
         for (index, line) in lines.enumerated() {
             do {
-                changes.append(try decoder.decode(PhoneChange.self, from: line))
+                changes.append(try decoder.decode(Record.self, from: line))
             } catch {
-                guard index == lines.count - 1 else { throw DamagedLine(path: file.path, line: index + 1) }
+                guard index == lines.count - 1 else { throw AppendOnlyLogDamage(path: file.path, line: index + 1) }
             }
         }
         count = changes.count
         return changes
     }
 
-    /// Appends a `PhoneChange.logLine`: callers encode it before they take the store's turn,
-    /// so that phones encode in parallel. One `pwrite` at the log's end (the phones append for
-    /// every message, and a seek and a `FileHandle` write cost two calls and more).
+    /// Appends one encoded record and its newline: callers encode it before they take the
+    /// store's turn, so that several encode in parallel. One `pwrite` at the log's end (the
+    /// phones append for every message, and a seek and a `FileHandle` write cost two calls and more).
     func append(line: Data) throws(PrivateFile.WriteError) {
         var written = 0
         while written < line.count {
@@ -85,4 +78,13 @@ final class PhoneChangeLog {
         count = 0
         bytes = 0
     }
+}
+
+/// A line of an `AppendOnlyLog` before the last one does not decode: the log was damaged, not
+/// cut short.
+struct AppendOnlyLogDamage: Error, Sendable, CustomStringConvertible {
+    var path: String
+    var line: Int
+
+    var description: String { "\(path): line \(line) does not decode" }
 }
