@@ -299,5 +299,8 @@ let package = Package(
         .testTarget(
             name: "WagoPluginKitTests", dependencies: ["WagoPluginKit", "WagoPluginABI"],
             path: "Tests/WagoPluginKitTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WagoMessagingTests", dependencies: ["WagoMessaging", "WagoPluginKit"],
+            path: "Tests/WagoMessagingTests", swiftSettings: swiftSettings),
     ]
 )

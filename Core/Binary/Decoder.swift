@@ -201,22 +201,21 @@ private struct NodeDecoder {
         // without a branch per byte.
         var seen: UInt16 = 0
         // Exactly `length` bytes of capacity: strings of up to 15 bytes are then stored inline.
-        let string = alphabet.pairs.withUnsafeBufferPointer { pairs in
-            String(unsafeUninitializedCapacity: length) { output in
-                let raw = UnsafeMutableRawPointer(output.baseAddress!)
-                let wholePairs = byteCount &- (odd ? 1 : 0)
-                for i in 0..<wholePairs {
-                    let pair = pairs[Int(packed[i])]
-                    seen |= pair
-                    raw.storeBytes(of: pair.littleEndian, toByteOffset: i &* 2, as: UInt16.self)
-                }
-                if odd {
-                    let pair = pairs[Int(packed[wholePairs])]
-                    seen |= pair
-                    output[length &- 1] = UInt8(truncatingIfNeeded: pair)
-                }
-                return seen & 0x8080 == 0 ? length : 0
+        let pairs = alphabet.pairs
+        let string = String(unsafeUninitializedCapacity: length) { output in
+            let raw = UnsafeMutableRawPointer(output.baseAddress!)
+            let wholePairs = byteCount &- (odd ? 1 : 0)
+            for i in 0..<wholePairs {
+                let pair = pairs[Int(packed[i])]
+                seen |= pair
+                raw.storeBytes(of: pair.littleEndian, toByteOffset: i &* 2, as: UInt16.self)
             }
+            if odd {
+                let pair = pairs[Int(packed[wholePairs])]
+                seen |= pair
+                output[length &- 1] = UInt8(truncatingIfNeeded: pair)
+            }
+            return seen & 0x8080 == 0 ? length : 0
         }
         guard seen & 0x8080 == 0 else {
             // The slow path, only to name the first nibble at fault.
@@ -324,16 +323,17 @@ private struct PackedAlphabet {
     }
 
     /// The character of each nibble; nil where the format does not allow it.
-    let characters: [UInt8?]
+    let characters: ImmortalTable<UInt8?>
     /// The two characters of each byte, or `invalidPair`.
-    let pairs: [UInt16]
+    let pairs: ImmortalTable<UInt16>
 
     private init(_ character: (UInt8) -> UInt8?) {
         let characters = (0..<16).map { character(UInt8($0)) }
-        self.characters = characters
-        pairs = (0...255).map { byte in
-            guard let high = characters[byte >> 4], let low = characters[byte & 0x0F] else { return Self.invalidPair }
-            return UInt16(high) | UInt16(low) << 8
-        }
+        self.characters = ImmortalTable(characters)
+        pairs = ImmortalTable(
+            (0...255).map { byte in
+                guard let high = characters[byte >> 4], let low = characters[byte & 0x0F] else { return Self.invalidPair }
+                return UInt16(high) | UInt16(low) << 8
+            })
     }
 }

@@ -136,11 +136,8 @@ private struct NodeEncoder: ~Copyable {
             return
         }
         if utf8.count <= WireTag.packedMax {
-            let forms = packing.withUnsafeBufferPointer { packing in
-                var forms = PackedCharacter.nibbleForm | PackedCharacter.hexForm
-                for byte in utf8 { forms &= packing[Int(byte)] }
-                return forms
-            }
+            var forms = PackedCharacter.nibbleForm | PackedCharacter.hexForm
+            for byte in utf8 { forms &= packing[Int(byte)] }
             if forms & PackedCharacter.nibbleForm != 0 { return writePacked(utf8, tag: WireTag.nibble8) }
             if forms & PackedCharacter.hexForm != 0 { return writePacked(utf8, tag: WireTag.hex8) }
         }
@@ -156,12 +153,10 @@ private struct NodeEncoder: ~Copyable {
         buffer[count] = tag
         buffer[count &+ 1] = UInt8(byteCount) | UInt8(odd << 7)
         let packed = buffer + (count &+ 2)
-        packing.withUnsafeBufferPointer { packing in
-            for i in 0..<(utf8.count >> 1) {
-                packed[i] = packing[Int(utf8[i &* 2])] & 0xF0 | packing[Int(utf8[i &* 2 &+ 1])] >> 4
-            }
-            if odd == 1 { packed[byteCount &- 1] = packing[Int(utf8[utf8.count &- 1])] & 0xF0 | 0x0F }
+        for i in 0..<(utf8.count >> 1) {
+            packed[i] = packing[Int(utf8[i &* 2])] & 0xF0 | packing[Int(utf8[i &* 2 &+ 1])] >> 4
         }
+        if odd == 1 { packed[byteCount &- 1] = packing[Int(utf8[utf8.count &- 1])] & 0xF0 | 0x0F }
         count &+= 2 &+ byteCount
     }
 
@@ -196,26 +191,27 @@ private struct NodeEncoder: ~Copyable {
     /// whatsmeow's `writeJID`: AD_JID for devices on the user/LID servers and for every
     /// hosted JID, FB_JID for `msgr`, INTEROP_JID for `interop`, otherwise JID_PAIR.
     private mutating func writeJID(_ jid: JID) throws(BinaryEncodingError) {
-        // The common servers first: every failed string comparison costs a call.
-        switch jid.server {
-        case JID.userServer where jid.device == 0, JID.lidServer where jid.device == 0:
+        // The common servers first; `cheaplyEquals` rejects most other servers by length.
+        let server = jid.server
+        let isUserOrLID = server.cheaplyEquals(JID.userServer) || server.cheaplyEquals(JID.lidServer)
+        if isUserOrLID, jid.device == 0 {
             try writeJIDPair(jid)
-        case JID.userServer, JID.lidServer, JID.hostedServer, JID.hostedLIDServer:
+        } else if isUserOrLID || server.cheaplyEquals(JID.hostedServer) || server.cheaplyEquals(JID.hostedLIDServer) {
             append(WireTag.adJID)
             append(jid.actualAgent, UInt8(truncatingIfNeeded: jid.device))
             try writeString(jid.user)
-        case JID.messengerServer:
+        } else if server.cheaplyEquals(JID.messengerServer) {
             append(WireTag.fbJID)
             try writeString(jid.user)
             appendUInt16(jid.device)
-            try writeString(jid.server)
-        case JID.interopServer:
+            try writeString(server)
+        } else if server.cheaplyEquals(JID.interopServer) {
             append(WireTag.interopJID)
             try writeString(jid.user)
             appendUInt16(jid.device)
             appendUInt16(jid.integrator)
-            try writeString(jid.server)
-        default:
+            try writeString(server)
+        } else {
             try writeJIDPair(jid)
         }
     }

@@ -56,13 +56,11 @@ public struct JID: Sendable, Hashable, CustomStringConvertible {
 
     /// The domain type written in an AD_JID's agent byte; the raw agent for other servers.
     public var actualAgent: UInt8 {
-        switch server {
-        case Self.userServer: 0
-        case Self.lidServer: 1
-        case Self.hostedServer: 128
-        case Self.hostedLIDServer: 129
-        default: rawAgent
-        }
+        if server.cheaplyEquals(Self.userServer) { return 0 }
+        if server.cheaplyEquals(Self.lidServer) { return 1 }
+        if server.cheaplyEquals(Self.hostedServer) { return 128 }
+        if server.cheaplyEquals(Self.hostedLIDServer) { return 129 }
+        return rawAgent
     }
 
     /// The same JID without agent and device (the user or entity itself).
@@ -72,10 +70,56 @@ public struct JID: Sendable, Hashable, CustomStringConvertible {
     /// `user@server`, or just `server` when the user is empty; empty when the server is.
     public var description: String {
         if server.isEmpty { return "" }
-        if rawAgent > 0 { return "\(user).\(rawAgent):\(device)@\(server)" }
-        if device > 0 { return "\(user):\(device)@\(server)" }
-        if !user.isEmpty { return "\(user)@\(server)" }
-        return server
+        if rawAgent == 0, device == 0, user.isEmpty { return server }
+        // Written byte by byte into a string of the exact length: interpolating cost ~700
+        // instructions a JID, and a send prints dozens.
+        let agentDigits = rawAgent > 0 ? Self.decimalDigits(UInt16(rawAgent)) : 0
+        let deviceDigits = rawAgent > 0 || device > 0 ? Self.decimalDigits(device) : 0
+        var user = user
+        var server = server
+        return user.withUTF8 { user in
+            server.withUTF8 { server in
+                let length =
+                    user.count + (agentDigits > 0 ? 1 + agentDigits : 0) + (deviceDigits > 0 ? 1 + deviceDigits : 0)
+                    + 1 + server.count
+                return String(unsafeUninitializedCapacity: length) { output in
+                    var written = 0
+                    func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+                        for byte in bytes {
+                            output[written] = byte
+                            written += 1
+                        }
+                    }
+                    func write(_ separator: UInt8, _ number: UInt16, digits: Int) {
+                        output[written] = separator
+                        var rest = number
+                        for i in stride(from: written + digits, to: written, by: -1) {
+                            output[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+                            rest /= 10
+                        }
+                        written += 1 + digits
+                    }
+                    write(user)
+                    if agentDigits > 0 { write(UInt8(ascii: "."), UInt16(rawAgent), digits: agentDigits) }
+                    if deviceDigits > 0 { write(UInt8(ascii: ":"), device, digits: deviceDigits) }
+                    output[written] = UInt8(ascii: "@")
+                    written += 1
+                    write(server)
+                    return written
+                }
+            }
+        }
+    }
+
+    /// How many decimal digits `number` prints as.
+    private static func decimalDigits(_ number: UInt16) -> Int {
+        switch number {
+        case ..<10: 1
+        case ..<100: 2
+        case ..<1000: 3
+        case ..<10000: 4
+        default: 5
+        }
     }
 
     /// Parses the string form with whatsmeow's `ParseJID` rules: without `@` the whole string

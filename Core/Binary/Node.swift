@@ -33,12 +33,26 @@ public struct Node: Sendable, Hashable {
 
     /// The children with the given tag.
     public func children(tagged tag: String) -> [Node] {
-        children.filter { $0.tag == tag }
+        var matches: [Node] = []
+        withChildren { children in
+            for i in children.indices where children[i].tag.cheaplyEquals(tag) { matches.append(children[i]) }
+        }
+        return matches
     }
 
     /// The first child with the given tag.
     public func child(tagged tag: String) -> Node? {
-        children.first { $0.tag == tag }
+        withChildren { children in
+            for i in children.indices where children[i].tag.cheaplyEquals(tag) { return children[i] }
+            return nil
+        }
+    }
+
+    /// Runs `body` on the child nodes in place, so that a search copies only what it returns
+    /// (iterating the array would copy every node it passes).
+    private func withChildren<Result>(_ body: (UnsafeBufferPointer<Node>) -> Result) -> Result {
+        guard case .nodes(let nodes) = content else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return nodes.withUnsafeBufferPointer(body)
     }
 
     /// The value of attribute `key`.
@@ -103,7 +117,12 @@ public struct Attributes: Sendable, Hashable, RandomAccessCollection, Expressibl
     }
 
     public init(dictionaryLiteral pairs: (String, AttributeValue)...) {
-        self.init(pairs.map { Element(key: $0.0, value: $0.1) })
+        // One pair goes inline without the array that `map` would allocate and drop.
+        if pairs.count == 1 {
+            storage = .one(Element(key: pairs[0].0, value: pairs[0].1))
+            return
+        }
+        storage = .many(pairs.map { Element(key: $0.0, value: $0.1) })
     }
 
     /// A single attribute (the decoder's path).
@@ -147,7 +166,11 @@ public struct Attributes: Sendable, Hashable, RandomAccessCollection, Expressibl
     private mutating func updateElements(_ body: (inout [Element]) -> Void) {
         var elements: [Element]
         switch storage {
-        case .one(let element): elements = [element]
+        case .one(let element):
+            // Room for the one more that a setter may append, so that it does not reallocate.
+            elements = []
+            elements.reserveCapacity(2)
+            elements.append(element)
         case .many(let array): elements = array
         }
         storage = .many([])
@@ -158,14 +181,25 @@ public struct Attributes: Sendable, Hashable, RandomAccessCollection, Expressibl
     /// The value for `key`; setting nil removes it, setting a value replaces it in place or
     /// appends it.
     public subscript(key: String) -> AttributeValue? {
-        get { first { $0.key == key }?.value }
+        // Compares the keys in place: going through the collection would copy every element
+        // it passes (a key and a value, each retained and released).
+        get {
+            switch storage {
+            case .one(let element): element.key.cheaplyEquals(key) ? element.value : nil
+            case .many(let elements):
+                elements.withUnsafeBufferPointer { elements in
+                    for i in elements.indices where elements[i].key.cheaplyEquals(key) { return elements[i].value }
+                    return nil
+                }
+            }
+        }
         set {
-            if case .one(let element) = storage, element.key == key, let newValue {
+            if case .one(let element) = storage, element.key.cheaplyEquals(key), let newValue {
                 storage = .one(Element(key: key, value: newValue))
                 return
             }
             updateElements { elements in
-                let index = elements.firstIndex { $0.key == key }
+                let index = elements.firstIndex { $0.key.cheaplyEquals(key) }
                 switch (index, newValue) {
                 case (let index?, let value?): elements[index].value = value
                 case (let index?, nil): elements.remove(at: index)

@@ -9,13 +9,14 @@ enum PackedCharacter {
     /// For each byte: its nibble in the high four bits, the forms it fits in the low ones
     /// (0 for a byte that fits neither). `-` and `A` share nibble 10, `.` and `B` nibble 11,
     /// which is unambiguous because no string of one form holds characters of the other.
-    static let table: [UInt8] = (0...255).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte - 0x30) << 4 | nibbleForm | hexForm
-        case UInt8(ascii: "-"): 10 << 4 | nibbleForm
-        case UInt8(ascii: "."): 11 << 4 | nibbleForm
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(byte - 0x41 + 10) << 4 | hexForm
-        default: 0
-        }
-    }
+    static let table: ImmortalTable<UInt8> = ImmortalTable(
+        (0...255).map { (byte: Int) -> UInt8 in
+            switch UInt8(byte) {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte - 0x30) << 4 | nibbleForm | hexForm
+            case UInt8(ascii: "-"): 10 << 4 | nibbleForm
+            case UInt8(ascii: "."): 11 << 4 | nibbleForm
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(byte - 0x41 + 10) << 4 | hexForm
+            default: 0
+            }
+        })
 }

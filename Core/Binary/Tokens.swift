@@ -24,12 +24,13 @@ enum WireTag {
 /// The token dictionaries (`Tokens+Generated.swift`) and the lookups built from them.
 enum Tokens {
     /// Every token by its wire code: single-byte tokens at their byte, double-byte token
-    /// `index` of dictionary `d` at `256 + d * 256 + index`. One flat array keeps the
-    /// decoder's lookup to a single subscript.
-    static let byCode: [String] = {
+    /// `index` of dictionary `d` at `256 + d * 256 + index`. One flat table keeps the
+    /// decoder's lookup to a single subscript; every dictionary has 256 tokens, so every
+    /// `code(dictionaryTag:index:)` is in it.
+    static let byCode: ImmortalTable<String> = {
         var table = singleByte + [String](repeating: "", count: 256 - singleByte.count)
         for dictionary in doubleByte { table += dictionary }
-        return table
+        return ImmortalTable(table)
     }()
 
     /// The flat `byCode` index of a double-byte token.
@@ -58,11 +59,11 @@ struct TokenIndex: Sendable {
     }
 
     private static let slotBits = 12
-    private let slots: [Slot]
+    private let slots: ImmortalTable<Slot>
     /// The tokens' bytes back to back; slots point into it.
-    private let pool: [UInt8]
+    private let pool: ImmortalTable<UInt8>
     /// The length of the longest token that starts with each byte (0: none does).
-    private let longestByFirstByte: [UInt8]
+    private let longestByFirstByte: ImmortalTable<UInt8>
 
     init() {
         var slots = [Slot](repeating: Slot(), count: 1 << Self.slotBits)
@@ -84,9 +85,9 @@ struct TokenIndex: Sendable {
                 add(token, code: UInt16(WireTag.dictionary0 + UInt8(dictionary)) << 8 | UInt16(index))
             }
         }
-        self.slots = slots
-        self.pool = pool
-        self.longestByFirstByte = longestByFirstByte
+        self.slots = ImmortalTable(slots)
+        self.pool = ImmortalTable(pool)
+        self.longestByFirstByte = ImmortalTable(longestByFirstByte)
     }
 
     /// The home slot of non-empty `bytes`.
@@ -128,19 +129,15 @@ struct TokenIndex: Sendable {
     func code(for bytes: UnsafeBufferPointer<UInt8>) -> UInt16? {
         guard let first = bytes.first, bytes.count <= longestByFirstByte[Int(first)] else { return nil }
         var slot = Self.slot(for: bytes)
-        return slots.withUnsafeBufferPointer { slots in
-            pool.withUnsafeBufferPointer { pool in
-                while true {
-                    let candidate = slots[slot]
-                    if candidate.length == 0 { return nil }
-                    if Int(candidate.length) == bytes.count,
-                        Self.equal(pool.baseAddress! + Int(candidate.offset), bytes.baseAddress!, bytes.count)
-                    {
-                        return candidate.code
-                    }
-                    slot = (slot &+ 1) & (slots.count &- 1)
-                }
+        while true {
+            let candidate = slots[slot]
+            if candidate.length == 0 { return nil }
+            if Int(candidate.length) == bytes.count,
+                Self.equal(pool.elements.baseAddress! + Int(candidate.offset), bytes.baseAddress!, bytes.count)
+            {
+                return candidate.code
             }
+            slot = (slot &+ 1) & (slots.count &- 1)
         }
     }
 }

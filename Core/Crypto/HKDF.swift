@@ -12,19 +12,26 @@ public enum HKDFSHA256 {
             salt.isEmpty ? emptySalt.authenticate(inputKeyMaterial) : HMACSHA256Key(salt).authenticateLast(inputKeyMaterial))
         var output = [UInt8]()
         output.reserveCapacity(count)
-        var counter: UInt8 = 1
-        while output.count < count && counter != 0 {
-            // T(i) = HMAC(PRK, T(i-1) || info || i); T(i-1) is the last block written.
-            let previous = output.count >= 32 ? output.count - 32 : output.count
-            func feed(_ hasher: inout SHA256) {
-                output.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[previous...])) }
-                info.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-                withUnsafeBytes(of: counter) { hasher.update(bufferPointer: $0) }
+        // T(i) = HMAC(PRK, T(i-1) || info || i), hashed from one buffer that holds the three
+        // (one digest update a block instead of three; each update costs swift-crypto's
+        // exclusivity checks). T(0) is empty: the first block's input starts after it.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32 + info.count + 1) { input in
+            _ = UnsafeMutableBufferPointer(rebasing: input[32..<(32 + info.count)]).initialize(fromContentsOf: info)
+            var start = 32
+            var counter: UInt8 = 1
+            while output.count < count && counter != 0 {
+                input[input.count - 1] = counter
+                let message = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: input[start...]))
+                func feed(_ hasher: inout SHA256) { hasher.update(bufferPointer: message) }
+                // The last block spends the PRK's own hash states instead of copying them.
+                let block = count - output.count <= 32 ? prk.finish(feed) : prk.tag(feed)
+                block.withUnsafeBytes { digest in
+                    UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: input[0..<32])).copyMemory(from: digest)
+                    output.append(contentsOf: UnsafeRawBufferPointer(rebasing: digest.prefix(count - output.count)))
+                }
+                start = 0
+                counter &+= 1
             }
-            // The last block spends the PRK's own hash states instead of copying them.
-            let block = count - output.count <= 32 ? prk.finish(feed) : prk.tag(feed)
-            block.withUnsafeBytes { output.append(contentsOf: $0.prefix(count - output.count)) }
-            counter &+= 1
         }
         return output
     }

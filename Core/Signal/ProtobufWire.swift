@@ -6,7 +6,7 @@ import WACrypto
 struct ProtoWriter {
     private(set) var bytes: [UInt8] = []
 
-    init() { bytes.reserveCapacity(128) }
+    init(capacity: Int = 128) { bytes.reserveCapacity(capacity) }
 
     /// A message behind a version byte (Signal's `0x33`), with room for `capacity` bytes in all.
     init(versionByte: UInt8, capacity: Int) {
@@ -27,6 +27,24 @@ struct ProtoWriter {
         bytes += value
     }
 
+    /// A length-delimited field whose content `body` writes in place (a nested message): no
+    /// writer and copy of its own per nested message. The length is known only afterwards, so
+    /// one byte is set aside for it and a longer varint moves the content up.
+    mutating func message(_ field: Int, _ body: (inout ProtoWriter) -> Void) {
+        appendVarint(UInt64(field << 3 | 2))
+        let lengthIndex = bytes.count
+        bytes.append(0)
+        body(&self)
+        var length = bytes.count - lengthIndex - 1
+        var extraBytes = 0
+        while length >> (7 * (extraBytes + 1)) > 0 { extraBytes += 1 }
+        if extraBytes > 0 { bytes.insert(contentsOf: repeatElement(0, count: extraBytes), at: lengthIndex + 1) }
+        for index in lengthIndex...(lengthIndex + extraBytes) {
+            bytes[index] = UInt8(truncatingIfNeeded: length & 0x7F) | (index < lengthIndex + extraBytes ? 0x80 : 0)
+            length >>= 7
+        }
+    }
+
     private mutating func appendVarint(_ value: UInt64) {
         var v = value
         while v >= 0x80 {
@@ -39,11 +57,22 @@ struct ProtoWriter {
 
 /// A parsed protobuf message: every varint and length-delimited field by number
 /// (fixed-width fields are skipped, as unknown fields are).
+///
+/// Fields are kept in one list in wire order, bytes fields as ranges of `data`, copied when
+/// read: a message has a handful of fields, and a dictionary of arrays per parse (plus a copy
+/// of every bytes field, read or not) cost more than the rest of decoding a Signal message.
 struct ProtoFields {
-    private var varints: [Int: [UInt64]] = [:]
-    private var blobs: [Int: [[UInt8]]] = [:]
+    private enum Value {
+        case varint(UInt64)
+        case bytes(Range<Int>)
+    }
+
+    private let data: ArraySlice<UInt8>
+    private var fields: [(number: Int, value: Value)] = []
 
     init(_ data: ArraySlice<UInt8>) throws(SignalError) {
+        self.data = data
+        fields.reserveCapacity(8)
         var index = data.startIndex
         func varint() throws(SignalError) -> UInt64 {
             var result: UInt64 = 0
@@ -66,14 +95,14 @@ struct ProtoFields {
             guard key >> 3 > 0, key >> 3 < 1 << 29 else { throw .invalidMessage("bad field number") }
             let field = Int(key >> 3)
             switch key & 7 {
-            case 0: varints[field, default: []].append(try varint())
+            case 0: fields.append((field, .varint(try varint())))
             case 1: try skip(8)
             case 2:
                 let length = try varint()
                 guard length <= UInt64(data.endIndex - index) else { throw .invalidMessage("truncated field") }
                 let start = index
                 try skip(Int(length))
-                blobs[field, default: []].append(Array(data[start..<index]))
+                fields.append((field, .bytes(start..<index)))
             case 5: try skip(4)
             default: throw .invalidMessage("unsupported wire type")
             }
@@ -83,14 +112,31 @@ struct ProtoFields {
     init(_ data: [UInt8]) throws(SignalError) { try self.init(data[...]) }
 
     /// The last value of a varint field, as protobuf's "last one wins" rule says.
-    func uint64(_ field: Int) -> UInt64? { varints[field]?.last }
+    func uint64(_ field: Int) -> UInt64? {
+        for entry in fields.reversed() where entry.number == field {
+            if case .varint(let value) = entry.value { return value }
+        }
+        return nil
+    }
 
     /// A uint32 field (protobuf truncates wider varints to 32 bits).
     func uint32(_ field: Int) -> UInt32? { uint64(field).map { UInt32(truncatingIfNeeded: $0) } }
 
-    func bytes(_ field: Int) -> [UInt8]? { blobs[field]?.last }
+    /// The last value of a bytes field.
+    func bytes(_ field: Int) -> [UInt8]? {
+        for entry in fields.reversed() where entry.number == field {
+            if case .bytes(let range) = entry.value { return Array(data[range]) }
+        }
+        return nil
+    }
 
-    func repeatedBytes(_ field: Int) -> [[UInt8]] { blobs[field] ?? [] }
+    /// Every value of a repeated bytes field, in wire order.
+    func repeatedBytes(_ field: Int) -> [[UInt8]] {
+        fields.compactMap { entry in
+            guard entry.number == field, case .bytes(let range) = entry.value else { return nil }
+            return Array(data[range])
+        }
+    }
 
     func requiredUInt32(_ field: Int, _ name: String) throws(SignalError) -> UInt32 {
         guard let value = uint32(field) else { throw .invalidMessage("missing \(name)") }

@@ -6,9 +6,9 @@ import WACrypto
 extension SessionRecord {
     /// The record's storage bytes.
     public func serialized() -> [UInt8] {
-        var proto = ProtoWriter()
-        if let current { proto.bytes(1, current.serialized()) }
-        for state in previous { proto.bytes(2, state.serialized()) }
+        var proto = ProtoWriter(capacity: 512 * (1 + previous.count))
+        if let current { proto.message(1) { current.write(to: &$0) } }
+        for state in previous { proto.message(2) { state.write(to: &$0) } }
         return proto.bytes
     }
 
@@ -22,8 +22,8 @@ extension SessionRecord {
 }
 
 extension SessionState {
-    func serialized() -> [UInt8] {
-        var proto = ProtoWriter()
+    /// Writes the state's fields (a record's nested message).
+    func write(to proto: inout ProtoWriter) {
         proto.bytes(1, localIdentity.serialized)
         proto.bytes(2, remoteIdentity.serialized)
         proto.bytes(3, rootKey)
@@ -32,18 +32,17 @@ extension SessionState {
         proto.bytes(6, senderRatchet.publicKey.serialized)
         proto.bytes(7, senderChain.key)
         proto.uint(8, senderChain.index)
-        for chain in receiverChains { proto.bytes(9, chain.serialized()) }
+        for chain in receiverChains { proto.message(9) { chain.write(to: &$0) } }
         if let pendingPreKey {
-            var pending = ProtoWriter()
-            if let id = pendingPreKey.preKeyID { pending.uint(1, id) }
-            pending.uint(2, pendingPreKey.signedPreKeyID)
-            pending.bytes(3, pendingPreKey.baseKey.serialized)
-            proto.bytes(10, pending.bytes)
+            proto.message(10) { pending in
+                if let id = pendingPreKey.preKeyID { pending.uint(1, id) }
+                pending.uint(2, pendingPreKey.signedPreKeyID)
+                pending.bytes(3, pendingPreKey.baseKey.serialized)
+            }
         }
         proto.uint(11, localRegistrationID)
         proto.uint(12, remoteRegistrationID)
         if let aliceBaseKey { proto.bytes(13, aliceBaseKey.serialized) }
-        return proto.bytes
     }
 
     init(serialized: [UInt8]) throws(SignalError) {
@@ -69,20 +68,19 @@ extension SessionState {
 }
 
 extension ReceiverChain {
-    func serialized() -> [UInt8] {
-        var proto = ProtoWriter()
+    /// Writes the chain's fields (a session state's nested message).
+    func write(to proto: inout ProtoWriter) {
         proto.bytes(1, ratchetKey.serialized)
         proto.bytes(2, chainKey.key)
         proto.uint(3, chainKey.index)
         for keys in skippedKeys {
-            var entry = ProtoWriter()
-            entry.uint(1, keys.index)
-            entry.bytes(2, keys.cipherKey)
-            entry.bytes(3, keys.macKey)
-            entry.bytes(4, keys.iv)
-            proto.bytes(4, entry.bytes)
+            proto.message(4) { entry in
+                entry.uint(1, keys.index)
+                entry.bytes(2, keys.cipherKey)
+                entry.bytes(3, keys.macKey)
+                entry.bytes(4, keys.iv)
+            }
         }
-        return proto.bytes
     }
 
     init(serialized: [UInt8]) throws(SignalError) {
@@ -102,22 +100,22 @@ extension ReceiverChain {
 extension SenderKeyRecord {
     /// The record's storage bytes.
     public func serialized() -> [UInt8] {
-        var proto = ProtoWriter()
+        var proto = ProtoWriter(capacity: 256 * max(1, states.count))
         for state in states {
-            var entry = ProtoWriter()
-            entry.uint(1, state.keyID)
-            entry.uint(2, state.chainKey.iteration)
-            entry.bytes(3, state.chainKey.seed)
-            entry.bytes(4, state.signingPublicKey.serialized)
-            if let signingPrivateKey = state.signingPrivateKey { entry.bytes(5, signingPrivateKey) }
-            for key in state.skippedKeys {
-                var skipped = ProtoWriter()
-                skipped.uint(1, key.iteration)
-                skipped.bytes(2, key.iv)
-                skipped.bytes(3, key.cipherKey)
-                entry.bytes(6, skipped.bytes)
+            proto.message(1) { entry in
+                entry.uint(1, state.keyID)
+                entry.uint(2, state.chainKey.iteration)
+                entry.bytes(3, state.chainKey.seed)
+                entry.bytes(4, state.signingPublicKey.serialized)
+                if let signingPrivateKey = state.signingPrivateKey { entry.bytes(5, signingPrivateKey) }
+                for key in state.skippedKeys {
+                    entry.message(6) { skipped in
+                        skipped.uint(1, key.iteration)
+                        skipped.bytes(2, key.iv)
+                        skipped.bytes(3, key.cipherKey)
+                    }
+                }
             }
-            proto.bytes(1, entry.bytes)
         }
         return proto.bytes
     }

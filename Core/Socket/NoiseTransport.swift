@@ -13,6 +13,12 @@ enum NoiseNonce {
         ]
     }
 
+    /// Writes `bytes(counter)` into the first `size` bytes of `buffer`, without an array.
+    static func write(_ counter: UInt32, to buffer: UnsafeMutableRawBufferPointer) {
+        buffer.storeBytes(of: 0, toByteOffset: 0, as: UInt64.self)
+        buffer.storeBytes(of: counter.bigEndian, toByteOffset: 8, as: UInt32.self)
+    }
+
     static func make(_ counter: UInt32) -> AES.GCM.Nonce {
         // A 12-byte nonce is always accepted.
         try! AES.GCM.Nonce(data: bytes(counter))
@@ -48,7 +54,7 @@ public struct NoiseTransport: Sendable {
         (writeCounter, writeExhausted) = Self.advance(writeCounter)
         // A 12-byte nonce always has a combined form, nonce, ciphertext and tag in one buffer:
         // one copy without the nonce, instead of a slice and a copy each of ciphertext and tag.
-        return Array(sealed.combined!.dropFirst(NoiseNonce.size))
+        return Self.bytes(of: sealed.combined!, from: NoiseNonce.size)
     }
 
     /// Decrypts one received frame (ciphertext followed by the tag).
@@ -65,15 +71,23 @@ public struct NoiseTransport: Sendable {
         guard frame.count >= 16 else { throw .decryptionFailed }
         do {
             // Nonce, ciphertext and tag in one buffer, which the box keeps as it is (building it
-            // from the three parts appends each to a new buffer).
-            var combined = Data(capacity: NoiseNonce.size + frame.count)
-            combined.append(contentsOf: NoiseNonce.bytes(counter))
-            combined.append(contentsOf: frame)
+            // from the three parts appends each to a new buffer), written in place: appending
+            // to a `Data` cost more than the copies.
+            var combined = Data(count: NoiseNonce.size + frame.count)
+            combined.withUnsafeMutableBytes { buffer in
+                NoiseNonce.write(counter, to: buffer)
+                frame.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[NoiseNonce.size...]).copyMemory(from: $0) }
+            }
             let box = try AES.GCM.SealedBox(combined: combined)
-            return Array(try AES.GCM.open(box, using: key, authenticating: ad))
+            return Self.bytes(of: try AES.GCM.open(box, using: key, authenticating: ad))
         } catch {
             throw .decryptionFailed
         }
+    }
+
+    /// The bytes of `data` from `offset` on, copied at once (`Array(data)` goes element by element).
+    static func bytes(of data: Data, from offset: Int = 0) -> [UInt8] {
+        data.withUnsafeBytes { Array(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
     }
 
     /// The next counter, and whether the counter space is used up (wrapping would reuse an IV).

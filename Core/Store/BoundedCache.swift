@@ -29,6 +29,11 @@ struct BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         insertRecent(value, for: key)
     }
 
+    mutating func remove(_ key: Key) {
+        recent.removeValue(forKey: key)
+        older.removeValue(forKey: key)
+    }
+
     mutating func removeAll() {
         recent = [:]
         older = [:]

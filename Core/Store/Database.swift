@@ -40,4 +40,25 @@ public final class WagoDatabase: Sendable {
     public func synchronousRead<T>(_ value: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction(value)
     }
+
+    /// Runs `updates` in an IMMEDIATE transaction on `db`, a connection outside any transaction
+    /// (in `writeWithoutTransaction`): committed when this returns, rolled back when `updates`
+    /// or the commit throws. GRDB's `inTransaction` parses, compiles and finalizes its BEGIN and
+    /// COMMIT anew each time (tens of thousands of instructions a transaction, and messages
+    /// write several); these are cached statements. `updates` must let every statement error
+    /// out (a failed statement can roll the whole transaction back), as GRDB's own callers do.
+    /// Code that follows this call in the same `writeWithoutTransaction` runs after the commit
+    /// and before any other write, in commit order (where caches learn what was committed).
+    static func transaction<T>(in db: Database, _ updates: () throws -> T) throws -> T {
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+        do {
+            let result = try updates()
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+            return result
+        } catch {
+            // A transaction SQLite already rolled back (disk full, I/O error) needs no ROLLBACK.
+            try? db.rollback()
+            throw error
+        }
+    }
 }

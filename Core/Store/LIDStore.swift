@@ -23,7 +23,16 @@ public final class LIDStore: Sendable {
         /// Phone numbers the server had no LID for, until when that answer holds (in memory
         /// only: a restart asks again).
         var noLIDUntil: [String: ContinuousClock.Instant] = [:]
+        /// Phone numbers with no stored mapping, as `lids(forPhones:)` last read them, so that
+        /// sends to them read no row each time; a mapping put for one ends its entry. (This
+        /// store is its device's only writer of mappings, as `WhatsAppClient` has one.)
+        var unmapped = BoundedCache<String, Void>(capacity: LIDStore.unmappedCapacity)
+        /// Counts `put`s, so that a read can tell whether one ran meanwhile.
+        var puts: UInt64 = 0
     }
+
+    /// How many phone numbers without a stored mapping are remembered at most.
+    static let unmappedCapacity = 1 << 16
 
     /// - Parameter noLIDLifetime: how long "this number has no LID" is believed (an hour by
     ///   default: accounts get LIDs rarely, and any mapping learned meanwhile ends it at once).
@@ -58,24 +67,41 @@ public final class LIDStore: Sendable {
 
     /// The LID user of phone number `phone` (user parts, digits only), nil when unknown.
     public func lid(forPhone phone: String) async throws -> String? {
-        try await counterpart(of: phone, on: .phone)
+        if let cached = cache.withLock({ $0.lidByPhone[phone] }) { return cached }
+        return try await lids(forPhones: [phone])[phone]
     }
 
-    /// The phone number of LID user `lid`, nil when unknown.
+    /// The phone number of LID user `lid`, nil when unknown: cached, else read.
     public func phone(forLID lid: String) async throws -> String? {
-        try await counterpart(of: lid, on: .lid)
+        if let cached = cache.withLock({ $0.phoneByLID[lid] }) { return cached }
+        let sealed = try await database.pool.unsafeRead { [device, secrets = database.secrets] db in
+            try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT sealedPN FROM lidMapping WHERE device = ? AND lidIndex = ?"),
+                arguments: [device, secrets.index(of: Self.indexed(.lid, lid, device: device))])
+        }
+        guard let sealed else { return nil }
+        let phone = try open(sealed, side: .phone, other: lid)
+        remember(phone: phone, lid: lid)
+        return phone
     }
 
     /// The LID users of those of `phones` that have one stored (whatsmeow's
     /// `GetManyLIDsForPNs`): cached ones, the others read in one query, as a send asks for
-    /// every phone-number member of a group at once.
+    /// every phone-number member of a group at once. Numbers the query found no mapping for
+    /// are not read again until one is put, so that sends to them read nothing.
     public func lids(forPhones phones: [String]) async throws -> [String: String] {
         var found: [String: String] = [:]
         var uncached: Set<String> = []
-        cache.withLock { cache in
+        // Taken with the lookup: a mapping put while the query runs makes its misses stale.
+        let puts = cache.withLock { cache in
             for phone in phones {
-                if let lid = cache.lidByPhone[phone] { found[phone] = lid } else { uncached.insert(phone) }
+                if let lid = cache.lidByPhone[phone] {
+                    found[phone] = lid
+                } else if cache.unmapped.value(for: phone) == nil {
+                    uncached.insert(phone)
+                }
             }
+            return cache.puts
         }
         guard !uncached.isEmpty else { return found }
         let secrets = database.secrets
@@ -89,7 +115,8 @@ public final class LIDStore: Sendable {
             WHERE device = ? AND pnIndex IN (\(databaseQuestionMarks(count: phoneByIndex.count)))
             """
         // Sendable pairs, not rows: the read must be the pool's async one (see WagoDatabase).
-        let rows = try await database.pool.read { [arguments] db in
+        // One statement, so it needs no transaction of its own to read one state.
+        let rows = try await database.pool.unsafeRead { [arguments] db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0["pnIndex"] as Data, $0["sealedLID"] as Data) }
         }
         for (pnIndex, sealedLID) in rows {
@@ -98,24 +125,11 @@ public final class LIDStore: Sendable {
             remember(phone: phone, lid: lid)
             found[phone] = lid
         }
-        return found
-    }
-
-    /// The user mapped to `user` (a phone number or a LID, as `side` says): cached, else read.
-    private func counterpart(of user: String, on side: Side) async throws -> String? {
-        let cached = cache.withLock { side == .phone ? $0.lidByPhone[user] : $0.phoneByLID[user] }
-        if let cached { return cached }
-        let sql =
-            side == .phone
-            ? "SELECT sealedLID FROM lidMapping WHERE device = ? AND pnIndex = ?"
-            : "SELECT sealedPN FROM lidMapping WHERE device = ? AND lidIndex = ?"
-        let sealed = try await database.pool.read { [device, secrets = database.secrets] db in
-            try Data.fetchOne(db, sql: sql, arguments: [device, secrets.index(of: Self.indexed(side, user, device: device))])
+        cache.withLock { cache in
+            guard cache.puts == puts else { return }
+            for phone in uncached where found[phone] == nil { cache.unmapped.set((), for: phone) }
         }
-        guard let sealed else { return nil }
-        let other = try open(sealed, side: side == .phone ? .lid : .phone, other: user)
-        if side == .phone { remember(phone: user, lid: other) } else { remember(phone: other, lid: user) }
-        return other
+        return found
     }
 
     /// Records that `phone` and `lid` are one account; mappings already known are not written again.
@@ -149,6 +163,7 @@ public final class LIDStore: Sendable {
                     arguments: [device, row.pnIndex, row.lidIndex, row.sealedPN, row.sealedLID])
             }
         }
+        cache.withLock { $0.puts &+= 1 }
         for (phone, lid) in new { remember(phone: phone, lid: lid) }
     }
 
@@ -162,6 +177,7 @@ public final class LIDStore: Sendable {
     private func remember(phone: String, lid: String) {
         cache.withLock { cache in
             cache.noLIDUntil[phone] = nil
+            cache.unmapped.remove(phone)
             if let oldLID = cache.lidByPhone[phone] { cache.phoneByLID[oldLID] = nil }
             if let oldPhone = cache.phoneByLID[lid] { cache.lidByPhone[oldPhone] = nil }
             cache.lidByPhone[phone] = lid

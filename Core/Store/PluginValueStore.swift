@@ -5,7 +5,8 @@ import GRDB
 /// because plugins may store credentials. Synchronous, as the plugin ABI's kv_get, kv_set and
 /// kv_delete are: reads go through `WagoDatabase.synchronousRead`, so a plugin calling them on
 /// a cooperative thread never waits for a reader connection an async task holds. Statements
-/// are compiled once per connection (plugins call these for every message).
+/// are compiled once per connection (plugins call these for every message), and each write is
+/// one statement, a transaction by itself, so none runs a BEGIN and COMMIT besides.
 public struct PluginValueStore: Sendable {
     private let database: WagoDatabase
 
@@ -24,7 +25,7 @@ public struct PluginValueStore: Sendable {
 
     public func setValue(_ value: Data, plugin: String, session: String, key: String) throws {
         let sealed = try database.secrets.seal(value, context: Self.context(plugin, session, key))
-        try database.pool.write { db in
+        try database.pool.writeWithoutTransaction { db in
             try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO pluginValue (plugin, session, key, sealedValue) VALUES (?, ?, ?, ?)"
             ).execute(arguments: [plugin, session, key, sealed])
@@ -34,7 +35,7 @@ public struct PluginValueStore: Sendable {
     /// Returns whether a value was there.
     @discardableResult
     public func removeValue(plugin: String, session: String, key: String) throws -> Bool {
-        try database.pool.write { db in
+        try database.pool.writeWithoutTransaction { db in
             try db.cachedStatement(sql: "DELETE FROM pluginValue WHERE plugin = ? AND session = ? AND key = ?")
                 .execute(arguments: [plugin, session, key])
             return db.changesCount > 0

@@ -75,8 +75,17 @@ final class SignalDeviceCache: Sendable {
             cached: { $0[keyPath: kind].value(for: key) }, remember: { $0[keyPath: kind].set($1, for: key) }, load: load)
     }
 
-    /// Applies a committed write (called in commit order, from the transaction's commit).
-    func committed(_ write: @Sendable (inout Entries) -> Void) {
+    /// What a committed write changes in the entries.
+    typealias Write = @Sendable (inout Entries) -> Void
+
+    /// The stored identity of the peer at `address` when it is kept (asked on the writer's
+    /// queue, where every earlier commit has updated the cache), else nil.
+    func storedIdentity(for address: SignalAddress) -> [UInt8]? {
+        state.withLock { $0.entries.identities.value(for: address) ?? nil }
+    }
+
+    /// Applies a committed write (called in commit order, right after the transaction's commit).
+    func committed(_ write: Write) {
         state.withLock { state in
             state.generation &+= 1
             write(&state.entries)

@@ -38,11 +38,11 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
     public func saveLocalIdentity(_ identity: Curve25519KeyPair, registrationID: UInt32) async throws {
         let sealed = try seal(identity.privateKey, table: Table.localIdentity, key: "")
         let saved = SignalDeviceCache.LocalIdentity(keyPair: identity, registrationID: registrationID)
-        try await database.pool.write { [device, cache] db in
+        try await write { [device] db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO signalLocalIdentity (device, registrationID, sealedPrivateKey) VALUES (?, ?, ?)",
                 arguments: [device, registrationID, sealed])
-            db.afterNextTransaction { _ in cache.committed { $0.localIdentity = saved } }
+            return { $0.localIdentity = saved }
         }
     }
 
@@ -57,7 +57,7 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
     /// Trust on first use: an unknown peer is trusted, a known one only with the same key.
     public func isTrustedIdentity(_ identity: Curve25519PublicKey, for address: SignalAddress) async throws -> Bool {
         let stored = try await cache.readThrough(\.identities, key: address) {
-            try await database.pool.read { [device] db in
+            try await database.pool.unsafeRead { [device] db in
                 try Data.fetchOne(
                     db.cachedStatement(sql: "SELECT publicKey FROM signalIdentity WHERE device = ? AND address = ?"),
                     arguments: [device, address.description]
@@ -70,16 +70,14 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
     /// Forgets a peer's identity and session, so that a changed identity is trusted again (the
     /// recovery `isTrustedIdentity` leaves to the caller).
     public func removeIdentityAndSession(for address: SignalAddress) async throws {
-        try await database.pool.write { [device, cache] db in
+        try await write { [device] db in
             for table in [Table.identity, Table.session] {
                 try db.execute(
                     sql: "DELETE FROM \(table) WHERE device = ? AND address = ?", arguments: [device, address.description])
             }
-            db.afterNextTransaction { _ in
-                cache.committed { entries in
-                    entries.identities.set(nil, for: address)
-                    entries.sessions.set(nil, for: address)
-                }
+            return { entries in
+                entries.identities.set(nil, for: address)
+                entries.sessions.set(nil, for: address)
             }
         }
     }
@@ -176,26 +174,28 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
 
     /// Persists every write of `batch` in one SQLite transaction: sessions with their peer
     /// identities, consumed prekeys and sender keys all land, or none do (a `SignalTransaction`'s
-    /// writes: one message's decryption, or its encryption for every device).
+    /// writes: one message's decryption, or its encryption for every device). A peer identity
+    /// the cache holds as stored is not written again (it rarely changes; messages rewrote it).
     public func commit(_ batch: SignalWriteBatch) async throws {
         guard !batch.isEmpty else { return }
         // Sealed before the transaction, so the write lock is held only for the statements.
         let sessions = try batch.sessions.map { address, write in
             let key = address.description
-            return (key, try seal(write.record.serialized(), table: Table.session, key: key), Data(write.remoteIdentity.bytes))
+            return (address, try seal(write.record.serialized(), table: Table.session, key: key), write.remoteIdentity.bytes)
         }
         let senderKeys = try batch.senderKeys.map { name, record in
             (name, try seal(record.serialized(), table: Table.senderKey, key: Self.key(name)))
         }
-        try await database.pool.write { [device, cache] db in
+        try await write { [device, cache] db in
             // Cached statements: compiled once per connection, as every message commits here.
             for (address, sealed, identity) in sessions {
                 try db.cachedStatement(
                     sql: "INSERT OR REPLACE INTO signalSession (device, address, sealedRecord) VALUES (?, ?, ?)"
-                ).execute(arguments: [device, address, sealed])
+                ).execute(arguments: [device, address.description, sealed])
+                guard cache.storedIdentity(for: address) != identity else { continue }
                 try db.cachedStatement(
                     sql: "INSERT OR REPLACE INTO signalIdentity (device, address, publicKey) VALUES (?, ?, ?)"
-                ).execute(arguments: [device, address, identity])
+                ).execute(arguments: [device, address.description, Data(identity)])
             }
             for id in batch.consumedPreKeyIDs {
                 try db.cachedStatement(sql: "DELETE FROM signalPreKey WHERE device = ? AND id = ?")
@@ -206,14 +206,12 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
                     sql: "INSERT OR REPLACE INTO signalSenderKey (device, groupID, sender, sealedRecord) VALUES (?, ?, ?, ?)"
                 ).execute(arguments: [device, name.groupID, name.sender.description, sealed])
             }
-            db.afterNextTransaction { _ in
-                cache.committed { entries in
-                    for (address, write) in batch.sessions {
-                        entries.sessions.set(write.record, for: address)
-                        entries.identities.set(write.remoteIdentity.bytes, for: address)
-                    }
-                    for (name, record) in batch.senderKeys { entries.senderKeys.set(record, for: name) }
+            return { entries in
+                for (address, write) in batch.sessions {
+                    entries.sessions.set(write.record, for: address)
+                    entries.identities.set(write.remoteIdentity.bytes, for: address)
                 }
+                for (name, record) in batch.senderKeys { entries.senderKeys.set(record, for: name) }
             }
         }
     }
@@ -231,27 +229,27 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
     /// Adds `holders` to those of `groupID` (read and rewritten in one transaction).
     public func addSenderKeyHolders(_ holders: Set<String>, of groupID: String) async throws {
         guard !holders.isEmpty else { return }
-        try await database.pool.write { [device, cache, secrets = database.secrets] db in
+        try await write { [device, secrets = database.secrets] db in
             let context = Self.context(table: Table.senderKeyHolders, device: device, key: groupID)
             let stored = try Data.fetchOne(
                 db, sql: "SELECT sealedRecord FROM signalSenderKeyHolders WHERE device = ? AND groupID = ?",
                 arguments: [device, groupID])
             let known = try stored.map { try Self.decodeHolders(try secrets.open($0, context: context)) } ?? []
             let all = known.union(holders)
-            guard all != known else { return }
+            guard all != known else { return nil }
             try db.execute(
                 sql: "INSERT OR REPLACE INTO signalSenderKeyHolders (device, groupID, sealedRecord) VALUES (?, ?, ?)",
                 arguments: [device, groupID, try secrets.seal(try Self.encodeHolders(all), context: context)])
-            db.afterNextTransaction { _ in cache.committed { $0.senderKeyHolders.set(all, for: groupID) } }
+            return { $0.senderKeyHolders.set(all, for: groupID) }
         }
     }
 
     /// Forgets every holder of `groupID` (our next message there gives everyone a new key).
     public func removeSenderKeyHolders(of groupID: String) async throws {
-        try await database.pool.write { [device, cache] db in
+        try await write { [device] db in
             try db.execute(
                 sql: "DELETE FROM signalSenderKeyHolders WHERE device = ? AND groupID = ?", arguments: [device, groupID])
-            db.afterNextTransaction { _ in cache.committed { $0.senderKeyHolders.set([], for: groupID) } }
+            return { $0.senderKeyHolders.set([], for: groupID) }
         }
     }
 
@@ -291,6 +289,16 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
 
     // MARK: Rows and sealing
 
+    /// Runs `updates` in one transaction, then applies the cache write it returns (if any) on
+    /// the writer's queue right after the commit, so the cache learns commits in commit order.
+    /// (GRDB's `afterNextTransaction` would too, but registering its observer drops every
+    /// cached statement that deletes rows, such as the webhook outbox's, compiled again next.)
+    private func write(_ updates: @Sendable (Database) throws -> SignalDeviceCache.Write?) async throws {
+        try await database.pool.writeWithoutTransaction { [cache] db in
+            if let committed = try WagoDatabase.transaction(in: db, { try updates(db) }) { cache.committed(committed) }
+        }
+    }
+
     private func cachedLocalIdentity() async throws -> SignalDeviceCache.LocalIdentity {
         try await cache.readThrough(cached: { $0.localIdentity }, remember: { $0.localIdentity = $1 }) {
             let row = try await database.pool.read { [device] db in
@@ -310,7 +318,7 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
     private func sealedRecord(
         in table: String, key: String, where condition: String, _ arguments: StatementArguments
     ) async throws -> [UInt8]? {
-        let sealed = try await database.pool.read { [device] db in
+        let sealed = try await database.pool.unsafeRead { [device] db in
             try Data.fetchOne(
                 db.cachedStatement(sql: "SELECT sealedRecord FROM \(table) WHERE device = ? AND \(condition)"),
                 arguments: [device] + arguments)

@@ -14,7 +14,8 @@ public struct WebhookOutbox: Sendable {
     }
 
     /// Queues `payload` (the `jsonData` text) for the session's webhook, due at once; one
-    /// INSERT. An event queued again under the same `id` while its row is still here is not
+    /// INSERT, committed on its own (a statement is a transaction by itself: no BEGIN and
+    /// COMMIT to run besides it). An event queued again under the same `id` while its row is still here is not
     /// queued twice (a message the server delivered again after a crash: `WebhookEventID.message`).
     /// - Parameter id: the event id receivers see (`X-Wago-Event-Id`); nil makes a random one.
     /// - Returns: the delivery's id.
@@ -23,7 +24,7 @@ public struct WebhookOutbox: Sendable {
         session: String, type: String, payload: String, id: String? = nil, at now: Date = Date()
     ) async throws -> String {
         let (id, insert) = try insertion(session: session, type: type, payload: payload, id: id, at: now)
-        try await database.pool.write(insert)
+        try await database.pool.writeWithoutTransaction(insert)
         return id
     }
 
@@ -35,7 +36,7 @@ public struct WebhookOutbox: Sendable {
         session: String, type: String, payload: String, id: String? = nil, at now: Date = Date()
     ) throws -> String {
         let (id, insert) = try insertion(session: session, type: type, payload: payload, id: id, at: now)
-        try database.pool.write(insert)
+        try database.pool.writeWithoutTransaction(insert)
         return id
     }
 
@@ -58,9 +59,10 @@ public struct WebhookOutbox: Sendable {
     }
 
     /// The oldest pending delivery of each session, oldest first, due or not. (Compiled once
-    /// per connection: the dispatcher asks after every delivery.)
+    /// per connection: the dispatcher asks after every delivery. One statement, which reads
+    /// one state without a transaction around it.)
     public func heads() async throws -> [WebhookDelivery] {
-        try await database.pool.read { db in
+        try await database.pool.unsafeRead { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -78,8 +80,9 @@ public struct WebhookOutbox: Sendable {
     /// - Throws: `StoreError.crypto` when a sealed payload does not open with this key.
     public func pending(session: String, limit: Int) async throws -> [(delivery: WebhookDelivery, payload: String)] {
         // Decoded inside the read: a non-Sendable result (`[Row]`) would pick GRDB's blocking
-        // `read`, which can deadlock the cooperative pool (see `WagoDatabase`).
-        let rows: [(delivery: WebhookDelivery, sealed: Data)] = try await database.pool.read { db in
+        // `read`, which can deadlock the cooperative pool (see `WagoDatabase`). One statement:
+        // no transaction needed.
+        let rows: [(delivery: WebhookDelivery, sealed: Data)] = try await database.pool.unsafeRead { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -96,12 +99,15 @@ public struct WebhookOutbox: Sendable {
     }
 
     /// The receiver accepted these deliveries, or their session is gone: the rows go, in one
-    /// transaction.
+    /// transaction (one row's DELETE is one by itself).
     public func remove(ids: [String]) async throws {
         guard !ids.isEmpty else { return }
-        try await database.pool.write { db in
+        try await database.pool.writeWithoutTransaction { db in
             let statement = try db.cachedStatement(sql: "DELETE FROM webhookOutbox WHERE id = ?")
-            for id in ids { try statement.execute(arguments: [id]) }
+            guard ids.count > 1 else { return try statement.execute(arguments: [ids[0]]) }
+            try WagoDatabase.transaction(in: db) {
+                for id in ids { try statement.execute(arguments: [id]) }
+            }
         }
     }
 

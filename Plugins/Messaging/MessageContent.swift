@@ -17,9 +17,9 @@ struct MessageContent {
     var envelope: Envelope?
     /// `Message.messageContextInfo`, beside the field.
     var messageContextInfo: [String: Any]?
-    /// The whole `Message` to send instead when the request has no ContextInfo (a bare
-    /// `conversation` rather than an `extendedTextMessage`).
-    var withoutContext: [String: Any]?
+    /// The text to send as a bare `conversation` instead when the request has no ContextInfo
+    /// (rather than as an `extendedTextMessage`).
+    var plainText: String?
 
     init(_ field: String, _ value: [String: Any], envelope: Envelope? = nil, messageContextInfo: [String: Any]? = nil) {
         (self.field, self.value, self.envelope, self.messageContextInfo) = (field, value, envelope, messageContextInfo)
@@ -28,13 +28,20 @@ struct MessageContent {
     /// A text: a plain `conversation`, or an extended text when it carries a context.
     static func text(_ text: String) -> MessageContent {
         var content = MessageContent("extendedTextMessage", ["text": text])
-        content.withoutContext = ["conversation": text]
+        content.plainText = text
         return content
+    }
+
+    /// `message(contextInfo:)` as JSON text; a bare `conversation` is written directly, without
+    /// JSONSerialization's cost (~80 k instructions), as most sends are plain texts.
+    func messageJSON(contextInfo: [String: Any]?) throws -> String {
+        if contextInfo == nil, let plainText { return #"{"conversation":\#(MessagingPlugin.jsonString(plainText))}"# }
+        return try MessagingPlugin.jsonText(message(contextInfo: contextInfo))
     }
 
     /// The `Message` JSON object, with `contextInfo` (protobuf JSON) on the field when given.
     func message(contextInfo: [String: Any]?) -> [String: Any] {
-        if contextInfo == nil, let withoutContext { return withoutContext }
+        if contextInfo == nil, let plainText { return ["conversation": plainText] }
         var value = self.value
         if let contextInfo { value["contextInfo"] = contextInfo }
         var message: [String: Any] = [field: value]

@@ -46,10 +46,10 @@ enum MessageStatusBook {
     /// cooperative thread blocks waiting for another one's host calls; async callers await it.
     private static let queue = DispatchQueue(label: "wago.messaging.message-status-book")
     /// Entries written lately; touched on `queue` only. A receipt for a message sent a moment
-    /// ago finds its entry here instead of reading it back from the host's storage. Only
-    /// writes (sends and receipts, which need a logged-in session) add to it, so once `forget`
-    /// dropped a logged-out session's entries nothing brings them back before it logs in
-    /// again; deleting a linked session logs it out first.
+    /// ago finds its entry here instead of reading it back from the host's storage. Once
+    /// `forget` dropped a logged-out session's entries, writes still under way for it land in
+    /// storage only, until the session connects again; deleting a linked session logs it out
+    /// first.
     nonisolated(unsafe) private static var recent = RecentStatuses()
 
     /// Moves `ids` forward to `status`; a receipt for a message never recorded as sent still
@@ -76,13 +76,15 @@ enum MessageStatusBook {
         }
     }
 
-    /// Runs on `queue`. `storedBefore` says whether an entry `recent` lacks may be stored.
+    /// Runs on `queue`. `storedBefore` says whether an entry `recent` lacks may be stored
+    /// (it may always be while `recent` does not hold the session's entries).
     private static func write(
         _ status: Status, ids: [String], at timestamp: Int64, session: String, host: Host, storedBefore: Bool = true
     ) throws {
+        let mayBeStored = storedBefore || !recent.holds(session: session)
         for id in ids {
             var known = recent.entry(id, session: session)
-            if known == nil, storedBefore { known = try storedEntry(id, session: session, host: host) }
+            if known == nil, mayBeStored { known = try storedEntry(id, session: session, host: host) }
             if let known, known.status >= status { continue }
             // What `jsonText` writes for this object (sorted keys), without JSONSerialization.
             let value = #"{"Status":"\#(status.name)","Timestamp":\#(timestamp)}"#
@@ -101,12 +103,28 @@ enum MessageStatusBook {
         try await onQueue { recent.forget(session: session) }
     }
 
+    /// `session` connected: the book keeps its entries in memory again.
+    static func connected(session: String) async throws {
+        try await onQueue { recent.connected(session: session) }
+    }
+
+    /// The stored entry, read with `JSONScanner`; nil when there is none or it is unreadable.
     private static func storedEntry(_ id: String, session: String, host: Host) throws -> Entry? {
-        guard let stored = try host.kvGet(key(id), session: session),
-            let object = try? JSONSerialization.jsonObject(with: Data(stored)) as? [String: Any],
-            let status = (object["Status"] as? String).flatMap(Status.init(name:)),
-            let timestamp = (object["Timestamp"] as? NSNumber)?.int64Value
-        else { return nil }
+        guard let stored = try host.kvGet(key(id), session: session) else { return nil }
+        var (status, timestamp): (Status?, Int64?) = (nil, nil)
+        var scanner = JSONScanner(stored)
+        do {
+            try scanner.readObjectDocument { key, value in
+                switch key {
+                case "Status": status = (try? value.string()).flatMap(Status.init(name:))
+                case "Timestamp": timestamp = try? value.int64()
+                default: break
+                }
+            }
+        } catch {
+            return nil
+        }
+        guard let status, let timestamp else { return nil }
         return Entry(status: status, timestamp: timestamp)
     }
 

@@ -11,7 +11,7 @@ extension MessagingPlugin {
         let revoke: [String: Any] = [
             "type": "REVOKE", "key": messageKey(chat: chat, id: try body.requiredString("MessageID"), fromMe: true),
         ]
-        return try await deliver(["protocolMessage": revoke], to: chat, id: nil, request, host)
+        return try await deliver(messageJSON: try jsonText(["protocolMessage": revoke]), to: chat, id: nil, request, host)
     }
 
     /// `/message/edit` {Chat, Message, MessageID}: a `MESSAGE_EDIT` protocol message carrying
@@ -24,6 +24,7 @@ extension MessagingPlugin {
             "type": "MESSAGE_EDIT", "key": messageKey(chat: chat, id: try body.requiredString("MessageID"), fromMe: true),
             "editedMessage": ["conversation": text], "timestampMS": String(nowMilliseconds()),
         ]
-        return try await deliver(["editedMessage": ["message": ["protocolMessage": edit]]], to: chat, id: nil, request, host)
+        let message = try jsonText(["editedMessage": ["message": ["protocolMessage": edit]]])
+        return try await deliver(messageJSON: message, to: chat, id: nil, request, host)
     }
 }

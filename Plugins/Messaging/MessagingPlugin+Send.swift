@@ -19,7 +19,7 @@ extension MessagingPlugin {
         let id = try idField.flatMap { try body.string($0) }.flatMap { $0.isEmpty ? nil : $0 }
         let context = try body.object("ContextInfo").flatMap { $0.isEmpty ? nil : GoFieldNames.protoJSON($0) as? [String: Any] }
         let content = try await build(body)
-        return try await deliver(content.message(contextInfo: context), to: chat, id: id, request, host)
+        return try await deliver(messageJSON: try content.messageJSON(contextInfo: context), to: chat, id: id, request, host)
     }
 
     /// `/send/text` {Phone, Body, Id?, ContextInfo?}: a plain text, or an extended text when it
@@ -40,27 +40,26 @@ extension MessagingPlugin {
             "text": emoji,
             "senderTimestampMS": String(nowMilliseconds()),
         ]
-        return try await deliver(["reactionMessage": reaction], to: chat, id: nil, request, host)
+        return try await deliver(messageJSON: try jsonText(["reactionMessage": reaction]), to: chat, id: nil, request, host)
     }
 
-    /// Sends a `Message` and answers with what the host reported; records the message as sent
-    /// for `/message/status`, queued (a failure to record it is logged: the message is out).
+    /// Sends a `Message` (its protobuf JSON) and answers with what the host reported; records
+    /// the message as sent for `/message/status`, queued (a failure to record it is logged:
+    /// the message is out).
     static func deliver(
-        _ message: [String: Any], to chat: String, id: String?, _ request: Request, _ host: Host
+        messageJSON: String, to chat: String, id: String?, _ request: Request, _ host: Host
     ) async throws -> Response {
         let options = id.map { #"{"ID":\#(jsonString($0))}"# } ?? ""
         let sent = try await host.sendMessage(
-            session: request.session, chat: chat, messageJSON: try jsonText(message), optionsJSON: options)
-        guard let reply = try JSONSerialization.jsonObject(with: Data(sent.utf8)) as? [String: Any],
-            let sentID = reply["ID"] as? String
-        else {
+            session: request.session, chat: chat, messageJSON: messageJSON, optionsJSON: options)
+        guard let reply = SentMessageReply(json: sent) else {
             throw HTTPError(500, "the host answered send_message with \(sent)")
         }
-        let timestamp = (reply["Timestamp"] as? NSNumber)?.int64Value ?? Int64(Date().timeIntervalSince1970)
+        let timestamp = reply.timestamp ?? Int64(Date().timeIntervalSince1970)
         MessageStatusBook.recordQueued(
-            .sent, ids: [sentID], generated: id == nil, at: timestamp, session: request.session, host: host)
-        // `jsonText(["Details": "Sent", "Timestamp": timestamp, "Id": sentID])`, written directly.
-        return .json(#"{"Details":"Sent","Id":\#(jsonString(sentID)),"Timestamp":\#(timestamp)}"#)
+            .sent, ids: [reply.id], generated: id == nil, at: timestamp, session: request.session, host: host)
+        // `jsonText(["Details": "Sent", "Timestamp": timestamp, "Id": reply.id])`, written directly.
+        return .json(#"{"Details":"Sent","Id":\#(jsonString(reply.id)),"Timestamp":\#(timestamp)}"#)
     }
 
     /// A `MessageKey` (WAProto field names: protobuf JSON keeps their case).
@@ -71,25 +70,27 @@ extension MessagingPlugin {
     static func nowMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// `text` as a JSON string literal, as `jsonText` writes it (slashes unescaped), without
-    /// JSONSerialization's cost: every send answers with its id.
+    /// JSONSerialization's cost: every send answers with its id. Works on UTF-8 bytes: only
+    /// ASCII ones are escaped, the others pass as they are.
     static func jsonString(_ text: String) -> String {
-        var literal = "\""
+        var literal: [UInt8] = []
         literal.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": literal += "\\\""
-            case "\\": literal += "\\\\"
-            case "\n": literal += "\\n"
-            case "\r": literal += "\\r"
-            case "\t": literal += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                literal += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: literal.unicodeScalars.append(scalar)
+        literal.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): literal += [UInt8(ascii: "\\"), byte]
+            case UInt8(ascii: "\n"): literal += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): literal += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): literal += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20: literal += Array("\\u00".utf8) + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+            default: literal.append(byte)
             }
         }
-        return literal + "\""
+        literal.append(UInt8(ascii: "\""))
+        return String(decoding: literal, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func jsonText(_ value: Any) throws -> String {
         let options: JSONSerialization.WritingOptions = [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes]

@@ -18,7 +18,7 @@ extension MessagingPlugin {
     /// receipts move our messages forward. Receipts from our own devices are about messages
     /// we received, not sent.
     static func recordReceipt(_ event: Event, _ host: Host) async throws {
-        guard let receipt = try? JSONDecoder().decode(ReceiptEventFields.self, from: Data(event.json.utf8)),
+        guard let receipt = try? ReceiptEventFields(json: event.json),
             receipt.isFromMe == false,
             let status = receipt.type.flatMap(MessageStatusBook.Status.init(receiptType:)),
             let ids = receipt.messageIDs

@@ -61,11 +61,13 @@ struct MessagingPlugin: WagoPlugin {
     }
 
     /// Receipts move sent messages forward for /message/status; a logout (a linked session's
-    /// deletion starts with one) drops the session's entries from the book's memory.
+    /// deletion starts with one) drops the session's entries from the book's memory until it
+    /// connects again.
     static var events: [EventSubscription] {
         [
             EventSubscription("ReadReceipt") { event, host in try await recordReceipt(event, host) },
             EventSubscription("LoggedOut") { event, _ in try await MessageStatusBook.forget(session: event.session) },
+            EventSubscription("Connected") { event, _ in try await MessageStatusBook.connected(session: event.session) },
         ]
     }
 }

@@ -32,6 +32,21 @@ import WagoTestSupport
         }
     }
 
+    @Test func printsEveryWidthOfAgentAndDevice() {
+        #expect(JID(user: "1", server: "s.whatsapp.net", device: 9).description == "1:9@s.whatsapp.net")
+        #expect(JID(user: "1", server: "lid", device: 10).description == "1:10@lid")
+        #expect(JID(user: "1", server: "lid", device: 999).description == "1:999@lid")
+        #expect(JID(user: "1", server: "lid", device: 1000).description == "1:1000@lid")
+        #expect(JID(user: "1", server: "lid", device: 65535).description == "1:65535@lid")
+        #expect(JID(user: "1", server: "x", rawAgent: 255, device: 0).description == "1.255:0@x")
+        #expect(JID(user: "", server: "x", rawAgent: 7, device: 10000).description == ".7:10000@x")
+        #expect(JID(user: "", server: "x", device: 3).description == ":3@x")
+        #expect(JID(user: "", server: "g.us").description == "g.us")
+        #expect(JID(user: "5", server: "").description == "")
+        let long = String(repeating: "9", count: 40)
+        #expect(JID(user: long, server: "bot", device: 1).description == long + ":1@bot")
+    }
+
     @Test func errorsSayWhy() {
         #expect(throws: JIDParseError.unexpectedDots) { try JID(parsing: "1.2.3@s.whatsapp.net") }
         #expect(throws: JIDParseError.unexpectedColons) { try JID(parsing: "1:2:3@s.whatsapp.net") }

@@ -107,6 +107,34 @@ import WASignal
         #expect(try await reader.senderKeyHolders(of: name.groupID) == [])
     }
 
+    @Test("a commit writes a peer identity only when it is not the one stored")
+    func identityWrittenOnlyWhenChanged() async throws {
+        let party = try StoredParty(name: "111")
+        let address = SignalAddress(name: "222", deviceID: 0)
+        let first = Curve25519KeyPair.generate().publicKey, second = Curve25519KeyPair.generate().publicKey
+        let key = address.description
+        let stored = {
+            try await party.database.pool.read { db in
+                try Data.fetchAll(db, sql: "SELECT publicKey FROM signalIdentity WHERE address = ?", arguments: [key])
+            }
+        }
+        func commit(_ identity: Curve25519PublicKey) async throws {
+            try await party.store.commit(SessionCommit(address: address, record: WASignal.SessionRecord(), remoteIdentity: identity, consumedPreKeyID: nil))
+        }
+        try await commit(first)
+        #expect(try await stored() == [Data(first.bytes)])
+        // The same identity again: its row is not rewritten (deleted behind the store's back, it stays so).
+        try await party.database.pool.write { try $0.execute(sql: "DELETE FROM signalIdentity") }
+        try await commit(first)
+        #expect(try await stored() == [])
+        // A changed one is written, and is what a fresh cache reads.
+        try await commit(second)
+        #expect(try await stored() == [Data(second.bytes)])
+        try party.restart()
+        #expect(try await party.store.isTrustedIdentity(second, for: address))
+        #expect(try await !party.store.isTrustedIdentity(first, for: address))
+    }
+
     @Test("a device keeps at most its capacity of each kind; the others are read again")
     func capacityIsRespected() async throws {
         let party = try StoredParty(name: "111")

@@ -105,7 +105,10 @@ struct LIDSendTests {
             let biaLID = try await LIDMessagingTests.createAccount(bia, "Bia", in: world)
             let caioLID = try await LIDMessagingTests.createAccount(caio, "Caio", in: world)
             let session = try #require(try await world.linkedSessions([("ana", ana)]).first).record
-            let lids = LIDStore(database: try LIDMessagingTests.database(of: world), device: session.id)
+            let database = try LIDMessagingTests.database(of: world)
+            // A store of its own for each read: a store remembers the numbers it found with no
+            // mapping, and the pairs are learned by the client's store.
+            var lids: LIDStore { LIDStore(database: database, device: session.id) }
             #expect(try await lids.lid(forPhone: bia) == nil)
 
             // Ana's phone creates the group: the session's <create> names Bia by LID with her number.
@@ -138,7 +141,10 @@ struct LIDSendTests {
             _ = try await LIDMessagingTests.createAccount(ana, "Ana", in: world)
             let biaLID = try await LIDMessagingTests.createAccount(bia, "Bia", in: world)
             let session = try #require(try await world.linkedSessions([("ana", ana)]).first).record
-            let lids = LIDStore(database: try LIDMessagingTests.database(of: world), device: session.id)
+            let database = try LIDMessagingTests.database(of: world)
+            // A store of its own for each read: a store remembers the numbers it found with no
+            // mapping, and the pairs are learned by the client's store.
+            var lids: LIDStore { LIDStore(database: database, device: session.id) }
             #expect(try await lids.lid(forPhone: bia) == nil)
 
             let created = try await world.sandbox(

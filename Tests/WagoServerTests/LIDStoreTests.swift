@@ -86,6 +86,26 @@ struct LIDStoreTests {
         #expect(try await reopened.lids(forPhones: []) == [:])
     }
 
+    @Test("a number found without a stored mapping is not read again until one is put")
+    func unmappedNumbersAreRemembered() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try WagoDatabase(dataDirectory: directory, secrets: secrets)
+        let store = LIDStore(database: database, device: "s1")
+        #expect(try await store.lids(forPhones: ["5511999990001", "5511999990002"]) == [:])
+        // A row written behind this store's back (no store of the gateway does so) is not read:
+        // the miss is remembered, for single lookups too.
+        try LIDStore(database: database, device: "s1").put(phone: "5511999990001", lid: "100000000000001")
+        #expect(try await store.lids(forPhones: ["5511999990001"]) == [:])
+        #expect(try await store.lid(forPhone: "5511999990001") == nil)
+        // A mapping put through the store ends the miss at once.
+        try store.put(phone: "5511999990002", lid: "100000000000002")
+        #expect(try await store.lids(forPhones: ["5511999990001", "5511999990002"]) == ["5511999990002": "100000000000002"])
+        // A fresh store reads both.
+        #expect(
+            try await LIDStore(database: database, device: "s1").lids(forPhones: ["5511999990001", "5511999990002"])
+                == ["5511999990001": "100000000000001", "5511999990002": "100000000000002"])
+    }
+
     @Test("neither side is stored in clear, and a device wipe deletes its mappings")
     func sealedAndWiped() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -56,6 +56,19 @@ struct WebhookOutboxIdempotenceTests {
         #expect(WebhookEventID.random() != WebhookEventID.random())
     }
 
+    /// Ids must not change across versions: a message delivered again after an upgrade keeps
+    /// its id. Computed apart (Python's hashlib and uuid) from the definition above.
+    @Test("message event ids are those of their definition")
+    func messageEventIDVectors() {
+        let m = Self.message
+        #expect(
+            WebhookEventID.message(session: m.session, chat: m.chat, sender: m.sender, messageID: m.id, type: m.type)
+                == "6c8f0eed-24eb-816d-b37a-6d3bc3473bae")
+        #expect(
+            WebhookEventID.message(session: "sé", chat: "120363@g.us", sender: "x", messageID: "id", type: "Message")
+                == "f743f8c4-184e-8fcb-bce5-20e8ea7738a0")
+    }
+
     @Test("events emitted twice under one id reach the webhook once; events without one, each time")
     func busQueuesAnEventIDOnce() async throws {
         let receiver = try await WebhookReceiver()

@@ -105,11 +105,21 @@ import WagoTestSupport
         await receiver.stop()
     }
 
-    @Test func invalidEventJSONIsNotQueued() async throws {
-        let gateway = try Self.gateway()
+    /// Plugins emit JSON nothing checked before; the core's events are `GoJSONWriter`'s.
+    @Test func pluginEventJSONThatDoesNotParseIsDroppedAndLogged() async throws {
+        let log = RecordingLogHandler.Record()
+        let gateway = try Self.gateway(logger: RecordingLogHandler.logger(recordingTo: log))
         let session = try await Self.session(on: gateway, subscribe: ["All"], webhook: "http://127.0.0.1:9/hook")
-        try await gateway.events.emit(session: session.id, type: "Message", json: #"{"unterminated"#)
+        for json in [#"{"unterminated"#, #"{"n":1,}"#, "", #"{"n":1} {"n":2}"#] {
+            try gateway.events.emitFromPlugin(session: session.id, type: "Custom", json: json)
+        }
         #expect(try await gateway.webhooks.outbox.counts()[.pending] == 0)
+        let dropped = log.messages.filter { $0.message == "dropped an event whose JSON does not parse" }
+        #expect(dropped.count == 4 && dropped.allSatisfy { $0.level == .error })
+
+        try gateway.events.emitFromPlugin(session: session.id, type: "Custom", json: #"{"n":[1,2.5e3,"\u00e9"]}"#)
+        let pending = try await gateway.webhooks.outbox.pending(session: session.id, limit: 10)
+        #expect(pending.map(\.payload) == [#"{"event":{"n":[1,2.5e3,"\u00e9"]},"type":"Custom"}"#])
     }
 
     @Test func retriesUntilTheReceiverComesBackInOrder() async throws {
@@ -296,17 +306,21 @@ import WagoTestSupport
 
     static func gateway(
         delivery: WebhookDeliverySettings = WebhookDeliverySettings(), dataDirectory: URL? = nil,
-        allowPrivateURLs: Bool = true
+        allowPrivateURLs: Bool = true, logger: Logger = quietLogger
     ) throws -> Gateway {
         let directory = dataDirectory ?? TestGateway.temporaryDirectory()
-        var logger = Logger(label: "wago.test")
-        logger.logLevel = .critical
         var settings = GatewaySettings(
             adminToken: TestGateway.adminToken, dataDirectory: directory, pluginsDirectory: directory,
             allowPrivateURLs: allowPrivateURLs)
         settings.webhooks = delivery
         return try Gateway(settings: settings, logger: logger, pluginFiles: [])
     }
+
+    static let quietLogger = {
+        var logger = Logger(label: "wago.test")
+        logger.logLevel = .critical
+        return logger
+    }()
 
     /// A session with `subscribe`, and its webhook set through `POST /webhook` when given.
     static func session(on gateway: Gateway, subscribe: [String], webhook: String?, format: String? = nil)

@@ -1,14 +1,16 @@
 // Times WABinary's encoder and decoder on the shared benchmark nodes (shared/bench/*.json).
 //
-// Usage: CodecBenchmark [bench-dir] [seconds-per-measurement] [encode|decode]
-// (the last argument runs one side only, for profiling)
+// Usage: CodecBenchmark [bench-dir] [seconds-per-measurement] [encode|decode|lookup|build] [input]
+// (the last two arguments run one measurement, or one input, only, for profiling). `lookup`
+// reads every attribute of every node by key, plus one absent key, and `build` makes a copy
+// of the ack with an `Attributes` literal, as the send path's handlers do.
 // The bench folder defaults to WAGO_SHARED_DIR/bench, else shared/bench found above this
 // source file. Build in release: the numbers of a debug build mean nothing. Rates are per
 // second of the thread's CPU time.
 import Foundation
 import WABinary
 
-let inputs = ["message-20.json", "usync-500.json"]
+let inputs = ["message-20.json", "usync-500.json", "receipt.json", "ack.json"]
 
 func benchDirectory() -> URL? {
     let arguments = CommandLine.arguments
@@ -27,6 +29,28 @@ func benchDirectory() -> URL? {
 
 func nodeCount(_ node: Node) -> Int {
     node.children.reduce(1) { $0 + nodeCount($1) }
+}
+
+/// Reads each attribute of `node` and its descendants by key, and one key no node has;
+/// returns how many were found.
+func lookUpAttributes(_ node: Node) -> Int {
+    var found = node.attributes["absent"] == nil ? 0 : 1
+    for element in node.attributes where node.attributes[element.key] != nil { found += 1 }
+    for child in node.children { found += lookUpAttributes(child) }
+    return found
+}
+
+/// A node like `ack`, built from an `Attributes` literal of its values. Not inlined, so that
+/// a profile shows its cost apart.
+@inline(never)
+func rebuiltAck(_ ack: Node) -> Node {
+    let missing: AttributeValue = ""
+    return Node(
+        tag: ack.tag,
+        attributes: [
+            "class": ack["class"] ?? missing, "id": ack["id"] ?? missing, "participant": ack["participant"] ?? missing,
+            "to": ack["to"] ?? missing,
+        ])
 }
 
 /// CPU seconds used by this thread. The benchmark machine is shared, so wall time would
@@ -66,8 +90,9 @@ guard let directory = benchDirectory() else {
 }
 let seconds = CommandLine.arguments.count > 2 ? Double(CommandLine.arguments[2]) ?? 2 : 2
 let only = CommandLine.arguments.count > 3 ? CommandLine.arguments[3] : nil
+let onlyInput = CommandLine.arguments.count > 4 ? CommandLine.arguments[4] : nil
 
-for name in inputs {
+for name in inputs where onlyInput == nil || name == onlyInput {
     let node = try Node(json: Data(contentsOf: directory.appendingPathComponent(name)))
     let frame = try node.encodedFrame()
     let nodes = nodeCount(node)
@@ -78,13 +103,21 @@ for name in inputs {
     print("\(name): \(frame.count) bytes, \(nodes) nodes")
 
     var sink = 0  // keeps the optimiser from dropping the work
-    if only != "decode" {
+    if only == nil || only == "encode" {
         let rate = try iterationsPerSecond(seconds: seconds) { sink &+= try node.encodedFrame().count }
         report("  encode", bytes: frame.count, nodes: nodes, rate: rate)
     }
-    if only != "encode" {
+    if only == nil || only == "decode" {
         let rate = try iterationsPerSecond(seconds: seconds) { sink &+= try Node(frame: frame).attributes.count }
         report("  decode", bytes: frame.count, nodes: nodes, rate: rate)
+    }
+    if only == nil || only == "lookup" {
+        let rate = iterationsPerSecond(seconds: seconds) { sink &+= lookUpAttributes(node) }
+        report("  lookup", bytes: frame.count, nodes: nodes, rate: rate)
+    }
+    if name == "ack.json", only == nil || only == "build" {
+        let rate = iterationsPerSecond(seconds: seconds) { sink &+= rebuiltAck(node).attributes.count }
+        report("  build", bytes: frame.count, nodes: nodes, rate: rate)
     }
     if sink == 42 { print("") }
 }

@@ -127,7 +127,7 @@ enum HostAPI {
         api.kv_set = { host, session, key, value in
             HostAPI.storage(host) { plugin in
                 try plugin.services.values.setValue(
-                    Data(value.array), plugin: plugin.plugin, session: session.string, key: key.string)
+                    value.data, plugin: plugin.plugin, session: session.string, key: key.string)
                 return wago_status(WAGO_OK)
             }
         }

@@ -78,6 +78,12 @@ extension wago_bytes {
         guard let ptr, len > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: ptr, count: len))
     }
+
+    /// A copy of the borrowed bytes, made once (not through an array).
+    var data: Data {
+        guard let ptr, len > 0 else { return Data() }
+        return Data(bytes: ptr, count: len)
+    }
 }
 
 /// Hands `bytes` to a plugin callback as a BORROWED wago_bytes.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import WagoPluginKit
 import WagoStore
 
 /// Webhook delivery: queues each session event its session subscribed to in the outbox (one
@@ -42,11 +43,12 @@ final class WebhookDispatcher: EventPayloadSubscriber {
     /// `{"event":…,"type":…}` and extras) when the session has a webhook and subscribed to
     /// `type`. Like wuzapi, an empty `Subscribe` list sends nothing; "All" sends every type.
     /// `eventID` names the delivery (nil: a random id); an event accepted twice under one id
-    /// is queued once.
+    /// is queued once. These are the core's events, whose JSON `GoJSONWriter` wrote: valid by
+    /// construction, so not checked again (plugins' are, in `takeSynchronously`).
     /// - Throws: the store's error when the row could not be written: the event is not queued,
     ///   so whoever reported it must not consider it delivered (the client does not ack it).
     func take(session id: String, type: String, payload: String, eventID: String?) async throws {
-        guard isQueued(session: id, type: type, payload: payload) else { return }
+        guard isQueued(session: id, type: type) else { return }
         do {
             try await outbox.enqueue(session: id, type: type, payload: payload, id: eventID)
         } catch {
@@ -57,9 +59,15 @@ final class WebhookDispatcher: EventPayloadSubscriber {
     }
 
     /// `take` for a plugin's `emit_event`: the row is committed through the writer connection
-    /// before this returns, without suspending.
+    /// before this returns, without suspending. A plugin's event JSON is not checked on emit,
+    /// and a receiver must never get a body that does not parse: one that does not is dropped.
     func takeSynchronously(session id: String, type: String, payload: String) throws {
-        guard isQueued(session: id, type: type, payload: payload) else { return }
+        guard isQueued(session: id, type: type) else { return }
+        guard JSONScanner.isValid(payload) else {
+            logger.error(
+                "dropped an event whose JSON does not parse", metadata: ["session": "\(id)", "type": "\(type)"])
+            return
+        }
         do {
             try outbox.enqueueSynchronously(session: id, type: type, payload: payload)
         } catch {
@@ -70,18 +78,9 @@ final class WebhookDispatcher: EventPayloadSubscriber {
     }
 
     /// Whether an event of `type` goes to the session's webhook.
-    private func isQueued(session id: String, type: String, payload: String) -> Bool {
-        guard let session = sessions.session(id: id), !session.webhookURL.isEmpty,
-            session.subscribe.contains(type) || session.subscribe.contains("All")
-        else { return false }
-        // A plugin's event JSON is not checked on emit; a receiver must never get a body that
-        // does not parse.
-        guard (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) != nil else {
-            logger.error(
-                "dropped an event whose JSON does not parse", metadata: ["session": "\(id)", "type": "\(type)"])
-            return false
-        }
-        return true
+    private func isQueued(session id: String, type: String) -> Bool {
+        guard let session = sessions.session(id: id), !session.webhookURL.isEmpty else { return false }
+        return session.subscribe.contains(type) || session.subscribe.contains("All")
     }
 
     /// Wakes `run` for a row the session queued.
