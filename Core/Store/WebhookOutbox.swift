@@ -99,12 +99,11 @@ public struct WebhookOutbox: Sendable {
     }
 
     /// The receiver accepted these deliveries, or their session is gone: the rows go, in one
-    /// transaction (one row's DELETE is one by itself).
+    /// transaction.
     public func remove(ids: [String]) async throws {
         guard !ids.isEmpty else { return }
         try await database.pool.writeWithoutTransaction { db in
             let statement = try db.cachedStatement(sql: "DELETE FROM webhookOutbox WHERE id = ?")
-            guard ids.count > 1 else { return try statement.execute(arguments: [ids[0]]) }
             try WagoDatabase.transaction(in: db) {
                 for id in ids { try statement.execute(arguments: [id]) }
             }
