@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import WABinary
 import WACrypto
 import WAMessaging
@@ -43,10 +44,13 @@ actor SandboxConnection {
     /// login until it took over its offline queue.
     private var passive = false
     private var takingOverOfflineQueue = false
-    private var held: [Node] = []
+    /// Ring buffers, as both are taken from the front: a backlog of thousands flushes in
+    /// linear time.
+    private var held = CircularBuffer<Node>()
     /// Stanzas sent that the device must `<ack>`, oldest first: like WhatsApp, the server
     /// keeps them until then, and a connection that ends returns them to the offline queue.
-    private var unacked: [(key: String, stanza: Node)] = []
+    /// Acks come in order, so the one released is nearly always the first.
+    private var unacked = CircularBuffer<(key: String, stanza: Node)>()
     /// What a new device registered; it may send stanzas before any login.
     private(set) var registration: CompanionRegistration?
     /// The companion_hello of a device that asked for a pair code, and the ref we answered.
@@ -138,8 +142,8 @@ actor SandboxConnection {
     /// acked yet, then the held ones. For the offline queue, or the login that replaces this one.
     func surrender() -> [Node] {
         let owed = unacked.map(\.stanza) + held
-        unacked = []
-        held = []
+        unacked.removeAll()
+        held.removeAll()
         return owed
     }
 
@@ -241,7 +245,7 @@ actor SandboxConnection {
         } catch {
             logger.error("could not take over the offline queue", metadata: ["device": "\(jid)", "error": "\(error)"])
         }
-        held = owedByReplaced + waiting + held
+        held = CircularBuffer(owedByReplaced + waiting + held)
         takingOverOfflineQueue = false
         if !passive { try await flushHeld() }
     }

@@ -28,15 +28,21 @@ public actor WhatsAppClient {
     let configuration: ClientConfiguration
     let logger: Logger
     let socket: WhatsAppSocket
-    var device: DeviceRecord
+    var device: DeviceRecord {
+        didSet { if device.jid != oldValue.jid || device.lid != oldValue.lid { stateChanged() } }
+    }
     let identity: Curve25519KeyPair
 
     private var runTask: Task<Void, Never>?
     private var started = false
     /// The Noise handshake finished on the current connection.
-    private(set) var connected = false
+    private(set) var connected = false {
+        didSet { if connected != oldValue { stateChanged() } }
+    }
     /// The server accepted our login on the current connection.
-    private(set) var loggedIn = false
+    private(set) var loggedIn = false {
+        didSet { if loggedIn != oldValue { stateChanged() } }
+    }
     /// Set once the device was logged out and wiped: this client can never connect again.
     private(set) var loggedOut = false
     /// Linking in progress: the QR shown now and the rotation that replaces it.
@@ -166,7 +172,9 @@ public actor WhatsAppClient {
         while !condition(status) {
             guard ContinuousClock.now < deadline, isRunning else { return false }
             let wake = Task { [weak self] in
-                try? await Task.sleep(until: deadline)
+                // Only at the deadline: a cancelled wake-up that woke the waiters would wake
+                // this loop's next wait at once, and the loop would spin until the condition held.
+                guard (try? await Task.sleep(until: deadline)) != nil else { return }
                 await self?.stateChanged()
             }
             await withCheckedContinuation { stateWaiters.append($0) }
@@ -175,7 +183,9 @@ public actor WhatsAppClient {
         return true
     }
 
-    /// Wakes every `waitUntil` to check its condition again.
+    /// Wakes every `waitUntil` to check its condition again: called when `status` changed
+    /// (`connected`, `loggedIn` and the device's JIDs do so as they are set), when a QR is
+    /// shown, and when the client stopped.
     func stateChanged() {
         let waiters = stateWaiters
         stateWaiters = []
@@ -257,7 +267,6 @@ public actor WhatsAppClient {
         case .keepaliveTimeout, .keepaliveRestored, .reconnecting:
             break
         }
-        stateChanged()
     }
 
     private func handle(_ error: StreamError) async {

@@ -167,6 +167,7 @@ struct SendBenchmark {
             try await world.call(.POST, "/session/disconnect", token: session.token)
             try await world.waitForStatus(token: session.token) { !$0.connected }
         }
+        try await counter.settle()
         let requests = sessions.indices.flatMap { pair in
             (0..<options.backlog).map { phoneSends(from: friends[pair], to: sessions[pair].phone, "backlog \(pair)-\($0)") }
         }
@@ -178,6 +179,8 @@ struct SendBenchmark {
                     + "\(counter.deliveries) delivered while the sessions were offline")
         }
 
+        // On stderr, unbuffered: a profiler can start counting here (`callgrind_control -z`).
+        FileHandle.standardError.write(Data("backlog queued; reconnecting\n".utf8))
         let reconnected = ContinuousClock.now
         for session in sessions { try await world.connect(token: session.token) }
         let drainDeadline = ContinuousClock.now + .seconds(300)

@@ -72,4 +72,14 @@ final class WebhookCounter: Sendable {
 
     /// When the last delivery arrived.
     var lastArrival: ContinuousClock.Instant? { tally.counts.withLock { $0.arrivals.last } }
+
+    /// Waits until nothing arrived for `quiet`, then forgets what did: events queued before a
+    /// phase (a slow run, under a profiler say, still delivers them) are not counted in it.
+    func settle(quiet: Duration = .seconds(1)) async throws {
+        while let last = lastArrival, ContinuousClock.now - last < quiet {
+            try await Task.sleep(for: quiet)
+        }
+        try await Task.sleep(for: quiet)
+        tally.counts.withLock { $0 = .init() }
+    }
 }
