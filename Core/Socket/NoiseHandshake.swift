@@ -21,7 +21,7 @@ enum NoiseProtocol {
 struct NoiseSymmetricState: Sendable {
     private(set) var hash: [UInt8]
     private(set) var chainingKey: [UInt8]
-    private var key: SymmetricKey?
+    private var key: AESGCMKey?
     private var counter: UInt32 = 0
 
     init(prologue: [UInt8]) {
@@ -38,24 +38,27 @@ struct NoiseSymmetricState: Sendable {
     }
 
     /// `(ck, k) = HKDF(salt: ck, ikm: dh)`; the nonce counter restarts with the new key.
-    mutating func mixKey(_ inputKeyMaterial: [UInt8]) {
+    mutating func mixKey(_ inputKeyMaterial: [UInt8]) throws(NoiseError) {
         let output = HKDFSHA256.derive(inputKeyMaterial, salt: chainingKey, info: [UInt8](), count: 64)
         chainingKey = Array(output[..<32])
-        key = SymmetricKey(data: output[32...])
+        do {
+            key = try AESGCMKey(Array(output[32...]))
+        } catch {
+            throw .invalidKey
+        }
         counter = 0
     }
 
     /// Encrypts with `h` as associated data, then mixes the ciphertext into `h`.
     mutating func encryptAndHash(_ plaintext: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard let key else { throw .unexpectedMessage("encrypt before a key was mixed in") }
-        let sealed: AES.GCM.SealedBox
+        let ciphertext: [UInt8]
         do {
-            sealed = try AES.GCM.seal(plaintext, using: key, nonce: NoiseNonce.make(counter), authenticating: hash)
+            ciphertext = try key.seal(plaintext, nonce: NoiseNonce.bytes(counter), authenticating: hash)
         } catch {
             throw .invalidKey
         }
         counter += 1
-        let ciphertext = Array(sealed.ciphertext) + Array(sealed.tag)
         mixHash(ciphertext)
         return ciphertext
     }
@@ -63,7 +66,12 @@ struct NoiseSymmetricState: Sendable {
     /// Decrypts with `h` as associated data, then mixes the ciphertext into `h`.
     mutating func decryptAndHash(_ ciphertext: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard let key else { throw .unexpectedMessage("decrypt before a key was mixed in") }
-        let plaintext = try NoiseTransport.open(ciphertext, key: key, counter: counter, authenticating: hash)
+        let plaintext: [UInt8]
+        do {
+            plaintext = try key.open(ciphertext, nonce: NoiseNonce.bytes(counter), authenticating: hash)
+        } catch {
+            throw .decryptionFailed
+        }
         counter += 1
         mixHash(ciphertext)
         return plaintext
@@ -142,10 +150,10 @@ public struct NoiseInitiator: Sendable {
         serverEphemeral = Array(hello.ephemeral)
 
         state.mixHash(serverEphemeral)
-        state.mixKey(try ephemeralKey.noiseDH(serverEphemeral))
+        try state.mixKey(try ephemeralKey.noiseDH(serverEphemeral))
         let serverStatic = try state.decryptAndHash(Array(hello.static))
         guard serverStatic.count == NoiseProtocol.keySize else { throw .malformedMessage("server static length") }
-        state.mixKey(try ephemeralKey.noiseDH(serverStatic))
+        try state.mixKey(try ephemeralKey.noiseDH(serverStatic))
         let certificatePayload = try state.decryptAndHash(Array(hello.payload))
         let chain: WACert_CertChain
         do {
@@ -166,11 +174,11 @@ public struct NoiseInitiator: Sendable {
         guard step == .clientFinish else { throw .unexpectedMessage("client finish not possible now") }
         var message = WAWa6_HandshakeMessage()
         message.clientFinish.static = Data(try state.encryptAndHash(noiseKey.publicKey.bytes))
-        state.mixKey(try noiseKey.noiseDH(serverEphemeral))
+        try state.mixKey(try noiseKey.noiseDH(serverEphemeral))
         message.clientFinish.payload = Data(try state.encryptAndHash(payload))
         step = .done
         let keys = state.split()
-        return (message, NoiseTransport(writeKey: keys.initiatorToResponder, readKey: keys.responderToInitiator))
+        return (message, try NoiseTransport(writeKey: keys.initiatorToResponder, readKey: keys.responderToInitiator))
     }
 }
 
@@ -219,9 +227,9 @@ public struct NoiseResponder: Sendable {
         var message = WAWa6_HandshakeMessage()
         message.serverHello.ephemeral = Data(ephemeralKey.publicKey.bytes)
         state.mixHash(ephemeralKey.publicKey.bytes)
-        state.mixKey(try ephemeralKey.noiseDH(clientEphemeral))
+        try state.mixKey(try ephemeralKey.noiseDH(clientEphemeral))
         message.serverHello.static = Data(try state.encryptAndHash(staticKey.publicKey.bytes))
-        state.mixKey(try staticKey.noiseDH(clientEphemeral))
+        try state.mixKey(try staticKey.noiseDH(clientEphemeral))
         message.serverHello.payload = Data(try state.encryptAndHash(certificateChain))
         step = .clientFinish
         return message
@@ -237,11 +245,11 @@ public struct NoiseResponder: Sendable {
         guard finish.hasStatic, finish.hasPayload else { throw .malformedMessage("client finish lacks static or payload") }
         let clientStatic = try state.decryptAndHash(Array(finish.static))
         guard clientStatic.count == NoiseProtocol.keySize else { throw .malformedMessage("client static length") }
-        state.mixKey(try ephemeralKey.noiseDH(clientStatic))
+        try state.mixKey(try ephemeralKey.noiseDH(clientStatic))
         let payload = try state.decryptAndHash(Array(finish.payload))
         step = .done
         let keys = state.split()
-        let transport = NoiseTransport(writeKey: keys.responderToInitiator, readKey: keys.initiatorToResponder)
+        let transport = try NoiseTransport(writeKey: keys.responderToInitiator, readKey: keys.initiatorToResponder)
         return (clientStatic, payload, transport)
     }
 }

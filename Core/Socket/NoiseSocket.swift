@@ -22,7 +22,7 @@ public struct NoiseSocket: Sendable {
     }
 
     /// Encrypts and frames one plaintext (a marshalled binary node with its flag byte).
-    public mutating func seal<Plaintext: DataProtocol>(_ plaintext: Plaintext) throws(NoiseError) -> [UInt8] {
+    public mutating func seal(_ plaintext: [UInt8]) throws(NoiseError) -> [UInt8] {
         let ciphertext = try transport.encrypt(plaintext)
         do {
             return try encoder.encode(ciphertext)

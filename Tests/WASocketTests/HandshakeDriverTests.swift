@@ -103,7 +103,7 @@ struct HandshakeDriverTests {
         hello.serverHello.payload[5] ^= 0x01
         #expect(throws: NoiseError.decryptionFailed) { try initiator.readServerHello(hello) }
 
-        var transport = NoiseTransport(writeKey: Array(repeating: 1, count: 32), readKey: Array(repeating: 1, count: 32))
+        var transport = try NoiseTransport(writeKey: Array(repeating: 1, count: 32), readKey: Array(repeating: 1, count: 32))
         var frame = try transport.encrypt([1, 2, 3])
         frame[0] ^= 0xFF
         #expect(throws: NoiseError.decryptionFailed) { try transport.decrypt(frame) }

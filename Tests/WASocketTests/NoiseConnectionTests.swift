@@ -43,17 +43,17 @@ private struct HeldWireStream: NoiseByteStream {
 struct NoiseConnectionTests {
     private static let keys = (a: [UInt8](repeating: 1, count: 32), b: [UInt8](repeating: 2, count: 32))
 
-    private static func connection(over wire: HeldWire, joinsFrames: Bool = true) -> NoiseConnection {
+    private static func connection(over wire: HeldWire, joinsFrames: Bool = true) throws -> NoiseConnection {
         let socket = NoiseSocket(
-            transport: NoiseTransport(writeKey: keys.a, readKey: keys.b), encoder: FrameEncoder(sendsHeader: false),
+            transport: try NoiseTransport(writeKey: keys.a, readKey: keys.b), encoder: FrameEncoder(sendsHeader: false),
             decoder: FrameDecoder(expectsHeader: false))
         return NoiseConnection(socket: socket, stream: HeldWireStream(wire: wire), joinsFrames: joinsFrames)
     }
 
     /// The peer's end: reads what the connection wrote.
-    private static func peer() -> NoiseSocket {
+    private static func peer() throws -> NoiseSocket {
         NoiseSocket(
-            transport: NoiseTransport(writeKey: keys.b, readKey: keys.a), encoder: FrameEncoder(sendsHeader: false),
+            transport: try NoiseTransport(writeKey: keys.b, readKey: keys.a), encoder: FrameEncoder(sendsHeader: false),
             decoder: FrameDecoder(expectsHeader: false))
     }
 
@@ -62,7 +62,7 @@ struct NoiseConnectionTests {
     @Test("frames queued during a write leave joined in one send, in order, or one send each", arguments: [true, false])
     func queuedFrames(joinsFrames: Bool) async throws {
         let wire = HeldWire()
-        let connection = Self.connection(over: wire, joinsFrames: joinsFrames)
+        let connection = try Self.connection(over: wire, joinsFrames: joinsFrames)
         let running = Task { try await connection.run { _ in } }
         try await connection.send([0x00, 0x01])
         await wire.waitForMessages(1)
@@ -72,7 +72,7 @@ struct NoiseConnectionTests {
         await connection.finishSending()
         try await running.value
 
-        var peer = Self.peer()
+        var peer = try Self.peer()
         let opened = try await wire.messages.map { try peer.open($0) }
         let frames = (1...5).map { [UInt8]([0x00, $0]) }
         #expect(opened == (joinsFrames ? [[frames[0]], Array(frames[1...])] : frames.map { [$0] }))
@@ -81,7 +81,7 @@ struct NoiseConnectionTests {
     @Test("a joined send stays within the batch limit; a larger frame goes alone")
     func batchLimit() async throws {
         let wire = HeldWire()
-        let connection = Self.connection(over: wire)
+        let connection = try Self.connection(over: wire)
         let running = Task { try await connection.run { _ in } }
         try await connection.send([0x00])
         await wire.waitForMessages(1)
@@ -93,7 +93,7 @@ struct NoiseConnectionTests {
         try await running.value
 
         let messages = await wire.messages
-        var peer = Self.peer()
+        var peer = try Self.peer()
         let opened = try messages.map { try peer.open($0) }
         #expect(opened.flatMap { $0 }.map(\.count) == [1] + sizes)
         // Two thirds with their length prefixes and tags fit the limit, a third more does not.

@@ -100,7 +100,7 @@ struct NoiseVectorTests {
 
             var socket = NoiseSocket(transport: transport, encoder: encoder, decoder: decoder)
             // The recorded transport keys produce the same client frames.
-            var recordedKeys = NoiseTransport(writeKey: session.clientWriteKey, readKey: session.clientReadKey)
+            var recordedKeys = try NoiseTransport(writeKey: session.clientWriteKey, readKey: session.clientReadKey)
             for frame in frames.dropFirst(3) {
                 let wire = try hexBytes(frame["websocket_message_hex"])
                 let plaintext = try hexBytes(frame["plaintext_hex"])

@@ -20,10 +20,10 @@ for size in frameSizes {
     let plaintext = [UInt8](repeating: 0xA5, count: size)
     let frames = max(1, bytesPerRun / size)
     var sender = NoiseSocket(
-        transport: NoiseTransport(writeKey: key, readKey: key),
+        transport: try NoiseTransport(writeKey: key, readKey: key),
         encoder: FrameEncoder(sendsHeader: false), decoder: FrameDecoder(expectsHeader: false))
     var receiver = NoiseSocket(
-        transport: NoiseTransport(writeKey: key, readKey: key),
+        transport: try NoiseTransport(writeKey: key, readKey: key),
         encoder: FrameEncoder(sendsHeader: false), decoder: FrameDecoder(expectsHeader: false))
 
     var wire: [[UInt8]] = []
