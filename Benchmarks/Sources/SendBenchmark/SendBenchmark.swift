@@ -128,6 +128,7 @@ struct SendBenchmark {
     ) async throws -> ResultRow {
         let counter = try await WebhookCounter()
         let friends = try await befriend(sessions, prefix: "55119100", webhook: counter, on: world)
+        try await counter.settle()
         let load = ClosedLoopLoad(
             port: world.port, workers: options.workers, warmUp: .seconds(options.warmUp),
             duration: .seconds(options.seconds))
