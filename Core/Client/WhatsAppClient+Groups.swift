@@ -18,7 +18,7 @@ extension WhatsAppClient {
     /// sender key on their LID devices and see us as a LID participant.
     func groupSender(in group: JID, ownDevice: JID) async throws -> JID {
         let metadata = try await groupMetadata.metadata(of: group) { try await self.fetchGroupMetadata($0) }
-        guard metadata.isLIDAddressed, let ownLID = device.lid.flatMap({ try? JID(parsing: $0) }) else { return ownDevice }
+        guard metadata.isLIDAddressed, let ownLID = self.ownLID else { return ownDevice }
         return JID(user: ownLID.user, server: JID.lidServer, device: ownDevice.device)
     }
 
@@ -54,7 +54,7 @@ extension WhatsAppClient {
     }
 
     private func apply(_ notification: GroupNotification) async throws {
-        guard let ownJID = device.jid.flatMap({ try? JID(parsing: $0) }) else { return }
+        guard let ownJID = self.ownJID else { return }
         learnLIDMappings(from: notification)
         let group = notification.group
         await groupMetadata.invalidate(group)
@@ -64,7 +64,7 @@ extension WhatsAppClient {
                 try await senderKeyHolders.forgetHolders(of: group)
                 if !left.isEmpty {
                     // Our key by phone number and, for a LID-addressed group, by LID.
-                    let ownLID = device.lid.flatMap { try? JID(parsing: $0) }
+                    let ownLID = self.ownLID
                         .map { JID(user: $0.user, server: JID.lidServer, device: ownJID.device) }
                     for sender in [ownJID, ownLID].compactMap({ $0 }) {
                         try await signal.storeSenderKey(

@@ -35,7 +35,7 @@ extension WhatsAppClient {
         guard stanza.children.count == 1, let state = stanza.children.first,
             state.tag == "composing" || state.tag == "paused"
         else { throw .malformed("chatstate without one <composing/> or <paused/>") }
-        let own = [device.jid, device.lid].compactMap { $0.flatMap { try? JID(parsing: $0) }?.user }
+        let own = [ownJID, ownLID].compactMap { $0?.user }
         let addressingMode = stanza["addressing_mode"]?.description ?? ""
         var update = ChatStateUpdate(
             chat: from.nonAD, sender: from, senderAlt: nil, isFromMe: false, isGroup: false,

@@ -29,8 +29,16 @@ public actor WhatsAppClient {
     let logger: Logger
     let socket: WhatsAppSocket
     var device: DeviceRecord {
-        didSet { if device.jid != oldValue.jid || device.lid != oldValue.lid { stateChanged() } }
+        didSet {
+            guard device.jid != oldValue.jid || device.lid != oldValue.lid else { return }
+            (ownJID, ownLID) = Self.parsedJIDs(of: device)
+            stateChanged()
+        }
     }
+    /// `device.jid` and `device.lid`, parsed once each time they change (a send looked at
+    /// them some ten times).
+    private(set) var ownJID: JID?
+    private(set) var ownLID: JID?
     let identity: Curve25519KeyPair
 
     private var runTask: Task<Void, Never>?
@@ -102,6 +110,7 @@ public actor WhatsAppClient {
         self.configuration = configuration
         self.logger = logger
         self.device = device
+        (ownJID, ownLID) = Self.parsedJIDs(of: device)
         self.identity = identity
         senderKeyHolders = StoredSenderKeyHolders(signal: signal)
         signalCommits = SignalGroupCommit(storing: { try await signal.commit($0) })
@@ -161,8 +170,11 @@ public actor WhatsAppClient {
 
     public var status: ClientStatus {
         ClientStatus(
-            connected: connected, loggedIn: loggedIn, jid: device.jid.flatMap { try? JID(parsing: $0) },
-            lid: device.lid.flatMap { try? JID(parsing: $0) }, qrCode: currentQR)
+            connected: connected, loggedIn: loggedIn, jid: ownJID, lid: ownLID, qrCode: currentQR)
+    }
+
+    private static func parsedJIDs(of device: DeviceRecord) -> (jid: JID?, lid: JID?) {
+        (device.jid.flatMap { try? JID(parsing: $0) }, device.lid.flatMap { try? JID(parsing: $0) })
     }
 
     /// Waits until `condition` holds for the status, or `timeout` passes.
@@ -205,13 +217,13 @@ public actor WhatsAppClient {
     /// Unlinks this device on the server, then wipes its keys.
     /// - Throws: `ClientError.notLoggedIn` when not logged in, or the server's refusal.
     public func logout() async throws {
-        guard loggedIn, let jid = device.jid else { throw ClientError.notLoggedIn }
+        guard loggedIn, let jid = ownJID else { throw ClientError.notLoggedIn }
         let request = Node(
             tag: "iq", attributes: ["to": .jid(Self.server), "type": "set", "xmlns": "md"],
             content: .nodes([
                 Node(
                     tag: "remove-companion-device",
-                    attributes: ["jid": .jid(try JID(parsing: jid)), "reason": "user_initiated"])
+                    attributes: ["jid": .jid(jid), "reason": "user_initiated"])
             ]))
         do {
             try ClientError.check(try await socket.sendIQ(request))
@@ -330,7 +342,7 @@ public actor WhatsAppClient {
             device.lid = lid.description
             try await devices.save(device, session: session)
         }
-        guard let jid = device.jid.flatMap({ try? JID(parsing: $0) }) else { return }
+        guard let jid = self.ownJID else { return }
         loggedIn = true
         qrRotation?.cancel()
         currentQR = nil
@@ -338,7 +350,7 @@ public actor WhatsAppClient {
             tag: "iq", attributes: ["to": .jid(Self.server), "type": "set", "xmlns": "passive"],
             content: .nodes([Node(tag: "active")]))
         try ClientError.check(try await socket.sendIQ(active))
-        await report(.loggedIn(jid: jid, lid: device.lid.flatMap { try? JID(parsing: $0) }))
+        await report(.loggedIn(jid: jid, lid: self.ownLID))
         try await maintainPreKeys()
     }
 
