@@ -3,10 +3,11 @@ import Crypto
 import Foundation
 
 /// An AES-256-GCM key that seals and opens many messages, as each direction of a Noise
-/// connection does. On CPUs with AES-NI and carry-less multiply it runs on libsodium's
-/// precomputed state: the key schedule and the GHASH table are built once here, where
-/// swift-crypto's one-shot API builds them, and three `Data` buffers, for every frame (most of
-/// a short frame's cost). Elsewhere it runs on swift-crypto. Both give the same bytes.
+/// connection does. On CPUs with AES-NI and carry-less multiply it keeps libsodium's
+/// precomputed state, so the key schedule and the GHASH table are built once per key;
+/// swift-crypto's one-shot API builds both, and three `Data` buffers, for every message, which
+/// is most of the cost of a short frame. Elsewhere it runs on swift-crypto. Both engines give
+/// the same bytes.
 public final class AESGCMKey: @unchecked Sendable {
     public static let nonceSize = 12
     public static let tagSize = 16
