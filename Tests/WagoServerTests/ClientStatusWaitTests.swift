@@ -72,9 +72,10 @@ struct ClientStatusWaitTests {
                 return false
             }
             #expect(await !short && !long)
-            // At the start, at the short wait's deadline and at its own. A wait whose cancelled
-            // timer woke the waiters spun from the first wake-up on, thousands of looks a second.
-            #expect(looks.withLock { $0 } <= 4)
+            // At the start, at the short wait's deadline and at its own (a few more leave room
+            // for a status change on a busy machine). A wait whose cancelled timer woke the
+            // waiters spun from the first wake-up on, thousands of looks a second.
+            #expect(looks.withLock { $0 } <= 10)
         }
     }
 }
