@@ -18,7 +18,7 @@ extension WhatsAppClient {
     /// sender key on their LID devices and see us as a LID participant.
     func groupSender(in group: JID, ownDevice: JID) async throws -> JID {
         let metadata = try await groupMetadata.metadata(of: group) { try await self.fetchGroupMetadata($0) }
-        guard metadata.isLIDAddressed, let ownLID = self.ownLID else { return ownDevice }
+        guard metadata.isLIDAddressed, let ownLID else { return ownDevice }
         return JID(user: ownLID.user, server: JID.lidServer, device: ownDevice.device)
     }
 
@@ -54,7 +54,7 @@ extension WhatsAppClient {
     }
 
     private func apply(_ notification: GroupNotification) async throws {
-        guard let ownJID = self.ownJID else { return }
+        guard let ownJID else { return }
         learnLIDMappings(from: notification)
         let group = notification.group
         await groupMetadata.invalidate(group)

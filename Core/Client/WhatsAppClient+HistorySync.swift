@@ -50,7 +50,7 @@ extension WhatsAppClient {
 
     /// `<receipt id type=hist_sync to=<our user>>`, as whatsmeow's `SendProtocolMessageReceipt`.
     private func sendHistorySyncReceipt(for messageID: String) async throws {
-        guard let own = self.ownJID else { throw ClientError.notLoggedIn }
+        guard let own = ownJID else { throw ClientError.notLoggedIn }
         try await socket.send(
             Node(
                 tag: "receipt",

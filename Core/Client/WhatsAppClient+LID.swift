@@ -15,9 +15,8 @@ extension WhatsAppClient {
     /// A phone number's sessions made before its LID was known move to the LID first
     /// (whatsmeow's `encryptMessageForDevices`), so the message goes on the same ratchets.
     func addressing(of chat: JID, ownDevice: JID) async throws -> LIDAddressing {
-        let ownLIDDevice = self.ownLID
         let addressing = try await LIDAddressing.resolve(
-            chat, ownDevice: ownDevice, ownLIDDevice: ownLIDDevice,
+            chat, ownDevice: ownDevice, ownLIDDevice: ownLID,
             lid: { phone in try await self.lid(of: phone) },
             phone: { [lids] lid in try await lids.phone(forLID: lid.user).map { JID(user: $0, server: JID.userServer) } })
         if let phone = addressing.peerRecipientPN, lidMigration.isPending(phone.nonAD.signalAddress.name) {
@@ -40,7 +39,6 @@ extension WhatsAppClient {
     /// (whatsmeow's `decryptMessages`), the message then decrypts as that LID: the returned
     /// `LIDDecryption`. Runs inside `withSignalSessions`.
     func migrateSessions(forSenderOf stanza: Node, ownJID: JID) async -> LIDDecryption? {
-        let ownLID = self.ownLID
         do {
             if let decryption = try await LIDDecryption.of(
                 stanza, ownUser: ownJID, ownLID: ownLID,
@@ -76,7 +74,7 @@ extension WhatsAppClient {
     /// sessions, where the number's Signal state is moved first, as its messages decrypt there
     /// (`migrateSessions(forSenderOf:)`). Runs outside `withSignalSessions`.
     func lidEncryption(for devices: [JID]) async throws -> LIDEncryption {
-        guard let ownJID = self.ownJID else { return LIDEncryption() }
+        guard let ownJID else { return LIDEncryption() }
         let encryption = try await LIDEncryption.of(devices) { phones in try await self.storedLIDs(of: phones, ownJID: ownJID) }
         let pending = encryption.lids.filter { lidMigration.isPending($0.key.signalAddress.name) }
         if !pending.isEmpty {
@@ -90,7 +88,6 @@ extension WhatsAppClient {
     /// The stored LID users of phone-number users `phones`. Ours is not in the map: whatsmeow
     /// stores it when pairing, we keep it with the device.
     private func storedLIDs(of phones: some Collection<JID>, ownJID: JID) async throws -> [JID: JID] {
-        let ownLID = self.ownLID
         let stored = try await lids.lids(forPhones: phones.filter { $0.user != ownJID.user }.map(\.user))
         var found: [JID: JID] = [:]
         for phone in phones {
@@ -105,10 +102,9 @@ extension WhatsAppClient {
     /// Runs inside `withSignalSessions`.
     private func migrateSessions(of phone: JID, to lid: JID) async {
         do {
-            let ownDevice = self.ownJID
             let moved = try await lidMigration.migrate(
                 from: phone.nonAD.signalAddress.name, to: JID(user: lid.user, server: JID.lidServer).signalAddress.name,
-                keeping: ownDevice.flatMap { $0.user == phone.user ? $0.signalAddress : nil })
+                keeping: ownJID.flatMap { $0.user == phone.user ? $0.signalAddress : nil })
             if moved.sessions > 0 || moved.senderKeys > 0 {
                 logger.info(
                     "moved Signal state to a LID",

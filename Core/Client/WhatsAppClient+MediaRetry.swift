@@ -33,7 +33,7 @@ extension WhatsAppClient {
     /// - Throws: `MediaTransferError.retry` when the phone does not answer in time, answers
     ///   with an error or a result other than success, or its answer does not decrypt.
     func requestMediaRetry(for message: ReceivedMessage, mediaKey: [UInt8]) async throws -> String {
-        guard loggedIn, let ownJID = self.ownJID else { throw ClientError.notLoggedIn }
+        guard loggedIn, let ownJID else { throw ClientError.notLoggedIn }
         let request: Node
         do throws(MediaRetryError) {
             request = try MediaRetry.receipt(

@@ -23,7 +23,7 @@ extension WhatsAppClient {
     /// device lists were stale, the devices we missed get the message too.
     /// - Throws: `ClientError.notLoggedIn`, `ClientError.server` when the server refuses it.
     public func send(_ message: WAE2E_Message, to chat: JID, id: String? = nil) async throws -> SentMessage {
-        guard loggedIn, let ownJID = self.ownJID else { throw ClientError.notLoggedIn }
+        guard loggedIn, let ownJID else { throw ClientError.notLoggedIn }
         let id = id ?? MessageID.generate(ownUser: ownJID.user)
         rememberSent(message, to: chat, id: id)
         let ack =
@@ -238,14 +238,14 @@ extension WhatsAppClient {
     /// id, see `SessionClients.forward`); the receipt and ack wait for that commit. A copy
     /// delivered again after the commit, whose message key is spent, is only acked.
     func handleMessage(_ stanza: Node) async throws {
-        guard let ownJID = self.ownJID else { return }
+        guard let ownJID else { return }
         let decrypted: Result<ReceivedMessage, any Error> = try await withSignalSessions {
             let senderLID = await migrateSessions(forSenderOf: stanza, ownJID: ownJID)?.lid
             let transaction = SignalTransaction(over: signal)
             let received: ReceivedMessage
             do {
                 received = try await ReceivedMessage.decrypt(
-                    stanza, ownUser: ownJID, ownLID: self.ownLID, senderLID: senderLID,
+                    stanza, ownUser: ownJID, ownLID: ownLID, senderLID: senderLID,
                     store: transaction, senderKeys: transaction)
             } catch {
                 return .failure(error)  // nothing was stored

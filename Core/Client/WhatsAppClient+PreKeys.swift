@@ -51,7 +51,7 @@ extension WhatsAppClient {
         let signedPreKey = try await currentSignedPreKey()
         return PreKeyBundle(
             registrationID: try await signal.localRegistrationID(),
-            deviceID: UInt32(self.ownJID?.device ?? 0),
+            deviceID: UInt32(ownJID?.device ?? 0),
             preKey: (preKey.id, preKey.keyPair.publicKey), signedPreKeyID: signedPreKey.id,
             signedPreKey: signedPreKey.keyPair.publicKey, signedPreKeySignature: signedPreKey.signature,
             identityKey: identity.publicKey)

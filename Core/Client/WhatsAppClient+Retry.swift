@@ -24,7 +24,7 @@ extension WhatsAppClient {
     /// is a device's tenth ask for one message and later ones (`RetryReceipt.AnswerHistory`).
     func handleRetryReceipt(_ stanza: Node) async throws {
         if let ack = Receipts.ack(for: stanza) { try await socket.send(ack) }
-        guard let ownJID = self.ownJID else { return }
+        guard let ownJID else { return }
         let receipt = try RetryReceipt(stanza)
         guard let message = try await sentMessage(for: receipt, ownJID: ownJID) else {
             logger.info(

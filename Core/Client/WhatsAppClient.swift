@@ -342,7 +342,7 @@ public actor WhatsAppClient {
             device.lid = lid.description
             try await devices.save(device, session: session)
         }
-        guard let jid = self.ownJID else { return }
+        guard let jid = ownJID else { return }
         loggedIn = true
         qrRotation?.cancel()
         currentQR = nil
@@ -350,7 +350,7 @@ public actor WhatsAppClient {
             tag: "iq", attributes: ["to": .jid(Self.server), "type": "set", "xmlns": "passive"],
             content: .nodes([Node(tag: "active")]))
         try ClientError.check(try await socket.sendIQ(active))
-        await report(.loggedIn(jid: jid, lid: self.ownLID))
+        await report(.loggedIn(jid: jid, lid: ownLID))
         try await maintainPreKeys()
     }
 

@@ -52,12 +52,7 @@ struct NoiseSymmetricState: Sendable {
     /// Encrypts with `h` as associated data, then mixes the ciphertext into `h`.
     mutating func encryptAndHash(_ plaintext: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard let key else { throw .unexpectedMessage("encrypt before a key was mixed in") }
-        let ciphertext: [UInt8]
-        do {
-            ciphertext = try key.seal(plaintext, nonce: NoiseNonce.bytes(counter), authenticating: hash)
-        } catch {
-            throw .invalidKey
-        }
+        let ciphertext = try key.seal(plaintext, counter: counter, authenticating: hash)
         counter += 1
         mixHash(ciphertext)
         return ciphertext
@@ -66,12 +61,7 @@ struct NoiseSymmetricState: Sendable {
     /// Decrypts with `h` as associated data, then mixes the ciphertext into `h`.
     mutating func decryptAndHash(_ ciphertext: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard let key else { throw .unexpectedMessage("decrypt before a key was mixed in") }
-        let plaintext: [UInt8]
-        do {
-            plaintext = try key.open(ciphertext, nonce: NoiseNonce.bytes(counter), authenticating: hash)
-        } catch {
-            throw .decryptionFailed
-        }
+        let plaintext = try key.open(ciphertext, counter: counter, authenticating: hash)
         counter += 1
         mixHash(ciphertext)
         return plaintext

@@ -1,8 +1,25 @@
 import WACrypto
 
-/// The AES-256-GCM nonce WhatsApp uses: 8 zero bytes, then a big-endian 32-bit counter.
-enum NoiseNonce {
-    static func bytes(_ counter: UInt32) -> [UInt8] {
+/// AES-256-GCM as Noise runs it, in the handshake and after: the nonce is 8 zero bytes then a
+/// big-endian 32-bit counter, and failures are `NoiseError`s.
+extension AESGCMKey {
+    func seal(_ plaintext: [UInt8], counter: UInt32, authenticating ad: [UInt8] = []) throws(NoiseError) -> [UInt8] {
+        do {
+            return try seal(plaintext, nonce: Self.noiseNonce(counter), authenticating: ad)
+        } catch {
+            throw .invalidKey
+        }
+    }
+
+    func open(_ sealed: [UInt8], counter: UInt32, authenticating ad: [UInt8] = []) throws(NoiseError) -> [UInt8] {
+        do {
+            return try open(sealed, nonce: Self.noiseNonce(counter), authenticating: ad)
+        } catch {
+            throw .decryptionFailed
+        }
+    }
+
+    private static func noiseNonce(_ counter: UInt32) -> [UInt8] {
         [
             0, 0, 0, 0, 0, 0, 0, 0,
             UInt8(truncatingIfNeeded: counter >> 24), UInt8(truncatingIfNeeded: counter >> 16),
@@ -35,12 +52,7 @@ public struct NoiseTransport: Sendable {
     /// Encrypts one frame payload; returns ciphertext followed by the 16-byte tag.
     public mutating func encrypt(_ plaintext: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard !writeExhausted else { throw .nonceExhausted }
-        let sealed: [UInt8]
-        do {
-            sealed = try writeKey.seal(plaintext, nonce: NoiseNonce.bytes(writeCounter))
-        } catch {
-            throw .invalidKey
-        }
+        let sealed = try writeKey.seal(plaintext, counter: writeCounter)
         (writeCounter, writeExhausted) = Self.advance(writeCounter)
         return sealed
     }
@@ -48,12 +60,7 @@ public struct NoiseTransport: Sendable {
     /// Decrypts one received frame (ciphertext followed by the tag).
     public mutating func decrypt(_ frame: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard !readExhausted else { throw .nonceExhausted }
-        let plaintext: [UInt8]
-        do {
-            plaintext = try readKey.open(frame, nonce: NoiseNonce.bytes(readCounter))
-        } catch {
-            throw .decryptionFailed
-        }
+        let plaintext = try readKey.open(frame, counter: readCounter)
         (readCounter, readExhausted) = Self.advance(readCounter)
         return plaintext
     }
