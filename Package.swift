@@ -213,7 +213,7 @@ let package = Package(
         .executableTarget(
             name: "SendBenchmark",
             dependencies: [
-                "WagoServer", "WagoSandbox", "WAClient", "WATransport",
+                "WagoServer", "WagoSandbox", "WAClient", "WATransport", "WABinary",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,8 +1,10 @@
 import Foundation
+import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import WABinary
 import WAClient
 import WATransport
 import WagoSandbox
@@ -10,7 +12,9 @@ import WagoServer
 
 /// A gateway as `WAGO_SANDBOX=1 wago serve` runs it, in this process on real sockets: the
 /// sandbox on its own loopback port, its control API mounted on the gateway's port, the
-/// messaging plugin loaded from its `.so`. Everything the benchmark does goes through REST.
+/// messaging plugin loaded from its `.so`. Or, with the sandbox apart, a gateway as `wago serve`
+/// runs against `wago sandbox`: the sandbox in its own process, its control API on its own
+/// port. Everything the benchmark does goes through REST.
 struct BenchmarkWorld: Sendable {
     static let adminToken = "bench-admin-token"
 
@@ -18,41 +22,69 @@ struct BenchmarkWorld: Sendable {
         let description: String
     }
 
+    /// The gateway's port.
     let port: Int
+    /// Where `/sandbox/...` requests go: the gateway's port, or the sandbox process's.
+    let sandboxPort: Int
+    /// The sandbox's process when it runs apart.
+    let sandboxPID: Int32?
 
-    /// Starts the sandbox (queueing up to `offlineQueueLimit` stanzas per offline device) and
-    /// the gateway on a fresh data folder, runs `body`, and stops both.
+    /// Starts the sandbox (queueing up to `offlineQueueLimit` stanzas per offline device), in
+    /// this process or `apart`, and the gateway on a fresh data folder, runs `body`, and stops both.
     static func run<Result: Sendable>(
-        plugin: String, offlineQueueLimit: Int, _ body: @Sendable (BenchmarkWorld) async throws -> Result
+        plugin: String, offlineQueueLimit: Int, sandboxApart: Bool,
+        _ body: @Sendable (BenchmarkWorld) async throws -> Result
     ) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wago-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         var logger = Logger(label: "wago.bench")
         // WAGO_BENCH_LOG=warning (or info, debug) shows what the gateway and the sandbox log.
         logger.logLevel = ProcessInfo.processInfo.environment["WAGO_BENCH_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+        let limit = max(1000, offlineQueueLimit)
+        let sandboxDirectory = directory.appendingPathComponent("sandbox")
+        let gateway = (plugin: plugin, directory: directory.appendingPathComponent("gateway"), logger: logger)
+        if sandboxApart {
+            let sandbox = try SandboxProcess.start(
+                directory: sandboxDirectory, adminToken: adminToken, offlineQueueLimit: limit)
+            defer { sandbox.stop() }
+            return try await withGateway(
+                gateway, on: sandbox.info, rootKey: try Hex.bytes(sandbox.info.rootPublicKey), controlRoutes: { _ in }
+            ) { port in
+                try await body(BenchmarkWorld(port: port, sandboxPort: sandbox.port, sandboxPID: sandbox.pid))
+            }
+        }
         let sandbox = try SandboxServer(
             configuration: SandboxConfiguration(
-                host: "127.0.0.1", port: 0, dataDirectory: directory.appendingPathComponent("sandbox"),
-                adminToken: adminToken, offlineQueueLimit: max(1000, offlineQueueLimit)),
+                host: "127.0.0.1", port: 0, dataDirectory: sandboxDirectory, adminToken: adminToken,
+                offlineQueueLimit: limit),
             logger: logger)
         return try await sandbox.withRunning { info in
-            let port = try await freePort()
-            let gatewayDirectory = directory.appendingPathComponent("gateway")
-            let settings = GatewaySettings(
-                adminToken: adminToken, host: "127.0.0.1", port: port, dataDirectory: gatewayDirectory,
-                pluginsDirectory: gatewayDirectory, allowPrivateURLs: true,
-                whatsApp: ClientConfiguration(
-                    socket: WhatsAppSocketSettings(url: info.url, rootKey: sandbox.rootPublicKey)))
-            let gateway = try Gateway(
-                settings: settings, logger: logger, pluginFiles: [plugin],
-                extraRoutes: { sandbox.addControlRoutes(to: $0) })
-            if let refusal = gateway.plugins.refused.first { throw refusal }
-            let serving = Task { try await gateway.run() }
-            defer { serving.cancel() }
-            let world = BenchmarkWorld(port: port)
-            try await world.waitUntilServing()
-            return try await body(world)
+            try await withGateway(
+                gateway, on: info, rootKey: sandbox.rootPublicKey, controlRoutes: { sandbox.addControlRoutes(to: $0) }
+            ) { port in
+                try await body(BenchmarkWorld(port: port, sandboxPort: port, sandboxPID: nil))
+            }
         }
+    }
+
+    /// Serves the gateway, chatting with the sandbox at `sandbox` (pinned to `rootKey`), until
+    /// `body`, given the gateway's port, returns.
+    private static func withGateway<Result: Sendable>(
+        _ gateway: (plugin: String, directory: URL, logger: Logger), on sandbox: SandboxInfo, rootKey: [UInt8],
+        controlRoutes: (Router<BasicRequestContext>) -> Void, _ body: (Int) async throws -> Result
+    ) async throws -> Result {
+        let port = try await freePort()
+        let settings = GatewaySettings(
+            adminToken: adminToken, host: "127.0.0.1", port: port, dataDirectory: gateway.directory,
+            pluginsDirectory: gateway.directory, allowPrivateURLs: true,
+            whatsApp: ClientConfiguration(socket: WhatsAppSocketSettings(url: sandbox.url, rootKey: rootKey)))
+        let server = try Gateway(
+            settings: settings, logger: gateway.logger, pluginFiles: [gateway.plugin], extraRoutes: controlRoutes)
+        if let refusal = server.plugins.refused.first { throw refusal }
+        let serving = Task { try await server.run() }
+        defer { serving.cancel() }
+        try await waitUntilServing(port: port)
+        return try await body(port)
     }
 
     /// A port nothing listens on now: bound once by the kernel's choice, then released.
@@ -64,7 +96,7 @@ struct BenchmarkWorld: Sendable {
         return port
     }
 
-    private func waitUntilServing() async throws {
+    private static func waitUntilServing(port: Int) async throws {
         for _ in 0..<100 {
             if let ok = try? await HTTPConnection.with(port: port, { try await $0.request(.GET, "/server/ok") }),
                 ok.status == 200
@@ -127,7 +159,7 @@ struct BenchmarkWorld: Sendable {
         var headers: [(String, String)] = []
         if let token { headers.append(("token", token)) }
         if admin { headers.append(("admintoken", Self.adminToken)) }
-        let reply = try await HTTPConnection.with(port: port) {
+        let reply = try await HTTPConnection.with(port: uri.hasPrefix("/sandbox/") ? sandboxPort : port) {
             try await $0.request(method, uri, headers: headers, json: json)
         }
         let body = Data(reply.body.readableBytesView)
