@@ -28,7 +28,7 @@ if ((from_backlog)); then
         kill -0 $valgrind 2>/dev/null || break
         sleep 0.2
     done
-    callgrind_control -z $valgrind >/dev/null
+    callgrind_control -z $valgrind >/dev/null 2>&1
 fi
 wait $valgrind
 grep -E "^(scenario|REST|phone|offline)" "$out.log"

@@ -16,12 +16,12 @@ extension GoJSONWriter {
         } catch {
             throw .traversalFailed(messageType: typeName, reason: String(describing: error))
         }
-        if let unknown = collector.values.keys.filter({ !layout.fieldNumbers.contains($0) }).min() {
+        if let unknown = collector.values.keys.filter({ layout.slotOfField[$0] == nil }).min() {
             throw .unknownField(messageType: typeName, fieldNumber: unknown)
         }
         object { writer in
-            for slot in layout.slots {
-                switch slot {
+            for index in layout.slotsToWrite(collector.values.keys) {
+                switch layout.slots[index] {
                 case .field(let number, let key):
                     guard let value = collector.values[number]?.first, !collector.emptyBytesFields.contains(number)
                     else { continue }

@@ -18,16 +18,39 @@ struct GoStructLayout: Sendable {
     }
 
     let slots: [Slot]
-    /// Every protobuf field number the struct has a field for.
-    let fieldNumbers: Set<Int>
+    /// The slot of each protobuf field number the struct has a field for.
+    let slotOfField: [Int: Int]
+    /// The oneof slots, in order: written even when unset (as `null`).
+    let oneofSlots: [Int]
 
     init(_ slots: [Slot]) {
         self.slots = slots
-        fieldNumbers = Set(slots.flatMap { slot -> [Int] in
+        var slotOfField: [Int: Int] = [:]
+        var oneofSlots: [Int] = []
+        for (index, slot) in slots.enumerated() {
             switch slot {
-            case .field(let number, _), .repeated(let number, _): [number]
-            case .oneof(_, let members): members.map(\.0)
+            case .field(let number, _), .repeated(let number, _): slotOfField[number] = index
+            case .oneof(_, let members):
+                oneofSlots.append(index)
+                for (number, _) in members { slotOfField[number] = index }
             }
-        })
+        }
+        self.slotOfField = slotOfField
+        self.oneofSlots = oneofSlots
+    }
+
+    /// The slots a message with fields `numbers` (all known) writes, in struct order: those of
+    /// its fields and every oneof. A message sets a few of its type's many fields (WAE2E.Message
+    /// has over a hundred), so only these are looked at.
+    func slotsToWrite(_ numbers: some Sequence<Int>) -> [Int] {
+        var indices = oneofSlots
+        for number in numbers {
+            if let index = slotOfField[number] { indices.append(index) }
+        }
+        indices.sort()
+        var unique: [Int] = []
+        unique.reserveCapacity(indices.count)
+        for index in indices where unique.last != index { unique.append(index) }
+        return unique
     }
 }
