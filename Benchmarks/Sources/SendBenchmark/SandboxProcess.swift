@@ -46,22 +46,29 @@ struct SandboxProcess {
             close(input[1])
             throw BenchmarkWorld.RequestFailed(description: "posix_spawn: \(String(cString: strerror(spawned)))")
         }
-        var line: [UInt8] = []
-        var byte: UInt8 = 0
-        while line.last != UInt8(ascii: "\n") {
-            guard read(output[0], &byte, 1) == 1 else {
-                throw BenchmarkWorld.RequestFailed(description: "the sandbox process ended before it listened")
+        do {
+            var line: [UInt8] = []
+            var byte: UInt8 = 0
+            while line.last != UInt8(ascii: "\n") {
+                guard read(output[0], &byte, 1) == 1 else {
+                    throw BenchmarkWorld.RequestFailed(description: "the sandbox process ended before it listened")
+                }
+                line.append(byte)
             }
-            line.append(byte)
+            let info = try JSONDecoder().decode(SandboxInfo.self, from: Data(line.dropLast()))
+            guard let port = URLComponents(string: info.url)?.port else {
+                throw BenchmarkWorld.RequestFailed(description: "the sandbox printed no port: \(info.url)")
+            }
+            return SandboxProcess(info: info, port: port, pid: pid, lifeline: input[1])
+        } catch {
+            stop(pid: pid, lifeline: input[1])
+            throw error
         }
-        let info = try JSONDecoder().decode(SandboxInfo.self, from: Data(line.dropLast()))
-        guard let port = URLComponents(string: info.url)?.port else {
-            throw BenchmarkWorld.RequestFailed(description: "the sandbox printed no port: \(info.url)")
-        }
-        return SandboxProcess(info: info, port: port, pid: pid, lifeline: input[1])
     }
 
-    func stop() {
+    func stop() { Self.stop(pid: pid, lifeline: lifeline) }
+
+    private static func stop(pid: pid_t, lifeline: Int32) {
         close(lifeline)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
