@@ -1,18 +1,24 @@
 import Crypto
 import Foundation
+import WACrypto
 
-/// Seals secrets at rest (session tokens, later the WhatsApp keys) with AES-256-GCM under a
-/// key derived from the deployment's master key, and derives the keyed index used to find a
-/// token without storing it in clear.
+/// Seals secrets at rest (session tokens, the WhatsApp keys, webhook payloads, plugin values)
+/// with AES-256-GCM under a key derived from the deployment's master key, and derives the keyed
+/// index used to find a token without storing it in clear. A sealed value is swift-crypto's
+/// combined form: the 12-byte random nonce, the ciphertext, the 16-byte tag.
 public struct SecretBox: Sendable {
-    private let sealingKey: SymmetricKey
+    /// Prepared once (`AESGCMKey`): a send seals a record for each Signal session it moves on,
+    /// and a received event its webhook payload.
+    private let sealingKey: AESGCMKey
     private let indexKey: SymmetricKey
 
     /// - Parameter masterKey: 32 bytes from `WAGO_SECRET_KEY` or the data folder's key file.
     public init(masterKey: SymmetricKey) {
         // Separate keys per purpose, so an index value never helps an attack on the sealing key.
-        sealingKey = HKDF<SHA256>.deriveKey(
+        let sealing = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: masterKey, info: Data("wago/seal/v1".utf8), outputByteCount: 32)
+        // HKDF gave exactly the 32 bytes AES-256 takes, the one thing `AESGCMKey` checks.
+        sealingKey = try! AESGCMKey(sealing.withUnsafeBytes { Array($0) })
         indexKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: masterKey, info: Data("wago/index/v1".utf8), outputByteCount: 32)
     }
@@ -20,16 +26,23 @@ public struct SecretBox: Sendable {
     /// Encrypts `plaintext`. `context` (e.g. "session.token") is authenticated but not stored,
     /// so a sealed value copied into another column does not open.
     public func seal(_ plaintext: some DataProtocol, context: String) throws -> Data {
-        let box = try AES.GCM.seal(plaintext, using: sealingKey, authenticating: Data(context.utf8))
-        guard let combined = box.combined else { throw StoreError.crypto("AES-GCM produced no output") }
-        return combined
+        let nonce = randomBytes(AESGCMKey.nonceSize)
+        do {
+            return Data(nonce + (try sealingKey.seal(Array(plaintext), nonce: nonce, authenticating: Array(context.utf8))))
+        } catch {
+            throw StoreError.crypto("AES-GCM could not seal a \(context): \(error)")
+        }
     }
 
     /// Decrypts what `seal` produced with the same `context`.
     public func open(_ sealed: Data, context: String) throws -> Data {
         do {
-            let box = try AES.GCM.SealedBox(combined: sealed)
-            return try AES.GCM.open(box, using: sealingKey, authenticating: Data(context.utf8))
+            let bytes = [UInt8](sealed)
+            guard bytes.count >= AESGCMKey.nonceSize else { throw CryptoError.decryptionFailed }
+            return Data(
+                try sealingKey.open(
+                    Array(bytes[AESGCMKey.nonceSize...]), nonce: Array(bytes[..<AESGCMKey.nonceSize]),
+                    authenticating: Array(context.utf8)))
         } catch {
             throw StoreError.crypto("a sealed \(context) does not open with this secret key")
         }

@@ -40,6 +40,23 @@ struct StorageSecurityTests {
         #expect(box.index(of: "t") != other.index(of: "t"))
     }
 
+    /// Data folders written before the box kept a prepared key still open, and the other way round:
+    /// a sealed value is AES.GCM's combined form under the key HKDF derives for sealing.
+    @Test("a sealed value is AES-GCM's combined form under the derived sealing key, both ways", arguments: [0, 1, 300])
+    func sealedFormat(length: Int) throws {
+        let master = SymmetricKey(size: .bits256)
+        let box = SecretBox(masterKey: master)
+        let key = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("wago/seal/v1".utf8), outputByteCount: 32)
+        let plaintext = Data((0..<length).map { UInt8(truncatingIfNeeded: $0) })
+        let context = Data("plugin.value".utf8)
+        let earlier = try #require(try AES.GCM.seal(plaintext, using: key, authenticating: context).combined)
+        #expect(try box.open(earlier, context: "plugin.value") == plaintext)
+        let sealed = try box.seal(plaintext, context: "plugin.value")
+        #expect(sealed.count == 12 + length + 16)
+        #expect(try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: context) == plaintext)
+        #expect(throws: StoreError.self) { try box.open(sealed.prefix(11), context: "plugin.value") }
+    }
+
     @Test("tokens are not stored in clear, and a wrong key cannot read the database")
     func tokensSealed() async throws {
         let gateway = try TestGateway()
