@@ -45,12 +45,10 @@ struct GoStructLayout: Sendable {
     func slotsToWrite(_ numbers: some Sequence<Int>) -> [Int] {
         var indices = oneofSlots
         for number in numbers {
-            if let index = slotOfField[number] { indices.append(index) }
+            guard let index = slotOfField[number] else { continue }
+            if case .oneof = slots[index] { continue }  // among `oneofSlots` already
+            indices.append(index)
         }
-        indices.sort()
-        var unique: [Int] = []
-        unique.reserveCapacity(indices.count)
-        for index in indices where unique.last != index { unique.append(index) }
-        return unique
+        return indices.sorted()
     }
 }
