@@ -37,11 +37,10 @@ public struct SecretBox: Sendable {
     /// Decrypts what `seal` produced with the same `context`.
     public func open(_ sealed: Data, context: String) throws -> Data {
         do {
-            let bytes = [UInt8](sealed)
-            guard bytes.count >= AESGCMKey.nonceSize else { throw CryptoError.decryptionFailed }
+            guard sealed.count >= AESGCMKey.nonceSize else { throw CryptoError.decryptionFailed }
             return Data(
                 try sealingKey.open(
-                    Array(bytes[AESGCMKey.nonceSize...]), nonce: Array(bytes[..<AESGCMKey.nonceSize]),
+                    Array(sealed.dropFirst(AESGCMKey.nonceSize)), nonce: Array(sealed.prefix(AESGCMKey.nonceSize)),
                     authenticating: Array(context.utf8)))
         } catch {
             throw StoreError.crypto("a sealed \(context) does not open with this secret key")
