@@ -25,7 +25,7 @@ extension WhatsAppClient {
     public func send(_ message: WAE2E_Message, to chat: JID, id: String? = nil) async throws -> SentMessage {
         guard loggedIn, let ownJID else { throw ClientError.notLoggedIn }
         let id = id ?? MessageID.generate(ownUser: ownJID.user)
-        rememberSent(message, to: chat, id: id)
+        try rememberSent(message, to: chat, id: id)
         let ack =
             chat.server == JID.groupServer
             ? try await sendToGroup(

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SwiftProtobuf
 import WABinary
 import WAMessaging
 import WAProto
@@ -9,14 +10,12 @@ import WagoStore
 
 /// Retry receipts for our messages, answered as whatsmeow answers them (`retry.go`): a device
 /// that could not decrypt one of our recent messages gets it again, encrypted for it alone on
-/// a session started anew from its keys when it sent them.
+/// a session started anew from its keys when it sent them. Sent messages are kept in the store
+/// (`SentMessageStore`), so a device asking after a restart is answered too.
 extension WhatsAppClient {
-    /// How many sent messages are kept for retries (whatsmeow keeps 256).
-    static let recentlySentCapacity = 256
-
     /// Keeps `message`, about to be sent to `chat` as `id`, for retry receipts.
-    func rememberSent(_ message: WAE2E_Message, to chat: JID, id: String) {
-        recentlySent.insert(message, for: Self.recentlySentKey(chat: chat, id: id))
+    func rememberSent(_ message: WAE2E_Message, to chat: JID, id: String) throws {
+        try sentMessages.keep(try message.serializedBytes(), chat: chat.nonAD.description, id: id)
     }
 
     /// `<receipt type=retry>`: acknowledged, then the message resent to the asking device when
@@ -58,18 +57,19 @@ extension WhatsAppClient {
     /// the chat's other form (phone number ↔ LID) when this session knows the pair: a message
     /// sent to a phone number went to its LID, whose devices ask as LIDs.
     private func sentMessage(for receipt: RetryReceipt, ownJID: JID) async throws -> WAE2E_Message? {
+        func kept(_ chat: JID) async throws -> WAE2E_Message? {
+            try await sentMessages.message(chat: chat.nonAD.description, id: receipt.messageID)
+                .map { try WAE2E_Message(serializedBytes: $0) }
+        }
         let chat = receipt.chat(sender: ownJID)
-        if let message = recentlySent[Self.recentlySentKey(chat: chat, id: receipt.messageID)] { return message }
+        if let message = try await kept(chat) { return message }
         let alternate: JID?
         switch chat.server {
         case JID.userServer: alternate = try await lids.lid(forPhone: chat.user).map { JID(user: $0, server: JID.lidServer) }
         case JID.lidServer: alternate = try await lids.phone(forLID: chat.user).map { JID(user: $0, server: JID.userServer) }
         default: alternate = nil
         }
-        return alternate.flatMap { recentlySent[Self.recentlySentKey(chat: $0, id: receipt.messageID)] }
-    }
-
-    private static func recentlySentKey(chat: JID, id: String) -> String {
-        "\(chat.nonAD) \(id)"
+        guard let alternate else { return nil }
+        return try await kept(alternate)
     }
 }

@@ -79,7 +79,7 @@ public actor WhatsAppClient {
     /// Created at the first upload or download.
     var mediaHTTPClient: HTTPClient?
     /// Our latest sent messages by chat and id, to answer retry receipts (WhatsAppClient+Retry).
-    var recentlySent = RecentMessages<String, WAE2E_Message>(capacity: WhatsAppClient.recentlySentCapacity)
+    let sentMessages: SentMessageStore
     /// How often devices asked for our messages again, and when their sessions were started anew.
     let retryAnswers = RetryReceipt.AnswerHistory()
     /// Latest received media messages by media key, and media retries waiting for the phone's
@@ -113,7 +113,9 @@ public actor WhatsAppClient {
         (ownJID, ownLID) = Self.parsedJIDs(of: device)
         self.identity = identity
         senderKeyHolders = StoredSenderKeyHolders(signal: signal)
-        signalCommits = SignalGroupCommit(storing: { try await signal.commit($0) })
+        let sentMessages = SentMessageStore(database: database, device: session)
+        self.sentMessages = sentMessages
+        signalCommits = SignalGroupCommit(storing: { try await signal.commit($0, alongside: sentMessages) })
         lids = LIDStore(database: database, device: session)
         lidMigration = SignalLIDMigration(database: database, device: session)
         eventHandler = events

@@ -80,6 +80,7 @@ public struct DeviceStore: Sendable {
         try db.execute(sql: "DELETE FROM device WHERE session = ?", arguments: [session])
         try SignalStore.deleteAll(device: session, in: db, cache: signalCache)
         try LIDStore.deleteAll(device: session, in: db)
+        try SentMessageStore.deleteAll(device: session, in: db)
     }
 
     private static func context(_ session: String) -> String { "device\u{0}\(session)" }

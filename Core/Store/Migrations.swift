@@ -161,6 +161,17 @@ extension WagoDatabase {
                 t.uniqueKey(["device", "lidIndex"])
             }
         }
+        // Our latest sent messages per session, for retry receipts after a restart
+        // (SentMessageStore.swift); the device index keeps them in insertion order for trimming.
+        migrator.registerMigration("010_sent_messages") { db in
+            try db.create(table: "sentMessage") { t in
+                t.column("device", .text).notNull()
+                t.column("keyIndex", .blob).notNull()
+                t.column("sealedMessage", .blob).notNull()
+                t.uniqueKey(["device", "keyIndex"])
+            }
+            try db.create(index: "sentMessageByDevice", on: "sentMessage", columns: ["device"])
+        }
         return migrator
     }
 }

@@ -176,7 +176,9 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
     /// identities, consumed prekeys and sender keys all land, or none do (a `SignalTransaction`'s
     /// writes: one message's decryption, or its encryption for every device). A peer identity
     /// the cache holds as stored is not written again (it rarely changes; messages rewrote it).
-    public func commit(_ batch: SignalWriteBatch) async throws {
+    /// The messages `sentMessages` queued are stored in the same transaction: those of the
+    /// sends whose ratchet steps these are, and of any send before them not stored yet.
+    public func commit(_ batch: SignalWriteBatch, alongside sentMessages: SentMessageStore? = nil) async throws {
         guard !batch.isEmpty else { return }
         // Sealed before the transaction, so the write lock is held only for the statements.
         let sessions = try batch.sessions.map { address, write in
@@ -206,6 +208,7 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
                     sql: "INSERT OR REPLACE INTO signalSenderKey (device, groupID, sender, sealedRecord) VALUES (?, ?, ?, ?)"
                 ).execute(arguments: [device, name.groupID, name.sender.description, sealed])
             }
+            try sentMessages?.insertQueued(in: db)
             return { entries in
                 for (address, write) in batch.sessions {
                     entries.sessions.set(write.record, for: address)
@@ -214,6 +217,7 @@ public struct SignalStore: SignalIdentityStore, SignalPreKeyStore, SignalSession
                 for (name, record) in batch.senderKeys { entries.senderKeys.set(record, for: name) }
             }
         }
+        sentMessages?.committed()
     }
 
     // MARK: Sender-key holders

@@ -12,7 +12,7 @@ import WAProto
 /// Retry receipts answered by the gateway's client against the sandbox: a virtual phone that
 /// lost its session with the session's device cannot decrypt the next message, asks for it
 /// again with its keys (as its LID when the message went to its LID), and gets it re-encrypted
-/// on a new session, 1:1 and in a group; and the other way round, a session that lost its
+/// on a new session, 1:1 and in a group, also after the gateway restarted; and the other way round, a session that lost its
 /// session with a phone asks the phone again.
 @Suite("Retry receipts through the sandbox", .serialized)
 struct RetryReceiptTests {
@@ -90,6 +90,44 @@ struct RetryReceiptTests {
             #expect(inbox.last?["ID"] as? String == lost.id)
             #expect((inbox.last?["Message"] as? [String: Any])?["conversation"] as? String == "depois")
             await world.gateway.gateway.clients.stopAll()
+        }
+    }
+
+    @Test("a phone that asks after the gateway restarted gets the message sent before the restart", .timeLimit(.minutes(5)))
+    func afterARestart() async throws {
+        try await LinkingWorld.run { world in
+            let (ana, bia) = ("5511999990077", "5511999990078")
+            try await world.createAccounts([(ana, "Ana"), (bia, "Bia")])
+            let client = try await world.linkedSessions([("ana", ana)])[0].client
+            let sent = try await client.send(Self.text("antes do reinício"), to: JID(user: bia, server: JID.userServer))
+            let delivered = try #require(try await world.waitForMessages(of: bia, count: 1).last)
+            await world.gateway.gateway.clients.stopAll()
+
+            // A new process on the same data folder: nothing of the first client's memory.
+            let restarted = try world.restartedGateway()
+            await restarted.gateway.clients.resumeLinkedSessions()
+            try await restarted.test(.router) { client async throws in
+                _ = try await client.waitForStatus(token: "tok-ana") { $0["LoggedIn"] as? Bool == true }
+            }
+            let record = try #require(restarted.gateway.sessions.all.first { $0.name == "ana" })
+            let resumed = try #require(await restarted.gateway.clients.client(of: record))
+            #expect(resumed !== client)
+
+            // Bia's phone lost its session and asks for the message again, as a phone coming
+            // back with a broken state asks for what it could not read.
+            try await Self.forgetSession(world, phone: bia, client: resumed)
+            let account = try #require(await world.sandboxServer.accounts.account(phone: bia))
+            let stanza = Node(
+                tag: "message",
+                attributes: [
+                    "from": .jid(try JID(parsing: try #require(delivered["From"] as? String))), "id": .string(sent.id),
+                    "t": .string(String(Int64(sent.timestamp.timeIntervalSince1970))),
+                ])
+            await world.sandboxServer.router.phoneRequestRetry(for: stanza, account: account, after: SignalError.noSession)
+            let inbox = try await world.waitForMessages(of: bia, count: 2)
+            #expect(inbox.last?["ID"] as? String == sent.id)
+            #expect((inbox.last?["Message"] as? [String: Any])?["conversation"] as? String == "antes do reinício")
+            await restarted.gateway.clients.stopAll()
         }
     }
 
