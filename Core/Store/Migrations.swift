@@ -162,15 +162,16 @@ extension WagoDatabase {
             }
         }
         // Our latest sent messages per session, for retry receipts after a restart
-        // (SentMessageStore.swift); the device index keeps them in insertion order for trimming.
+        // (SentMessageStore.swift): one B-tree in sending order, so a send's row is one append
+        // to a page its commit writes anyway, and trimming is a range delete.
         migrator.registerMigration("010_sent_messages") { db in
-            try db.create(table: "sentMessage") { t in
+            try db.create(table: "sentMessage", options: .withoutRowID) { t in
                 t.column("device", .text).notNull()
+                t.column("number", .integer).notNull()
                 t.column("keyIndex", .blob).notNull()
                 t.column("sealedMessage", .blob).notNull()
-                t.uniqueKey(["device", "keyIndex"])
+                t.primaryKey(["device", "number"])
             }
-            try db.create(index: "sentMessageByDevice", on: "sentMessage", columns: ["device"])
         }
         return migrator
     }

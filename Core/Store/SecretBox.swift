@@ -10,7 +10,9 @@ public struct SecretBox: Sendable {
     /// Prepared once (`AESGCMKey`): a send seals a record for each Signal session it moves on,
     /// and a received event its webhook payload.
     private let sealingKey: AESGCMKey
-    private let indexKey: SymmetricKey
+    /// Prepared too: every REST call finds its session by the token's index, and every send
+    /// indexes the message it keeps for retries.
+    private let indexKey: HMACSHA256Key
 
     /// - Parameter masterKey: 32 bytes from `WAGO_SECRET_KEY` or the data folder's key file.
     public init(masterKey: SymmetricKey) {
@@ -19,8 +21,9 @@ public struct SecretBox: Sendable {
             inputKeyMaterial: masterKey, info: Data("wago/seal/v1".utf8), outputByteCount: 32)
         // HKDF gave exactly the 32 bytes AES-256 takes, the one thing `AESGCMKey` checks.
         sealingKey = try! AESGCMKey(sealing.withUnsafeBytes { Array($0) })
-        indexKey = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: masterKey, info: Data("wago/index/v1".utf8), outputByteCount: 32)
+        indexKey = HMACSHA256Key(
+            HKDF<SHA256>.deriveKey(inputKeyMaterial: masterKey, info: Data("wago/index/v1".utf8), outputByteCount: 32)
+                .withUnsafeBytes { Array($0) })
     }
 
     /// Encrypts `plaintext`. `context` (e.g. "session.token") is authenticated but not stored,
@@ -50,7 +53,7 @@ public struct SecretBox: Sendable {
     /// A keyed, deterministic digest of a secret: lets storage find a row by token without
     /// holding the token in clear.
     public func index(of secret: String) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(secret.utf8), using: indexKey))
+        Data(indexKey.authenticate(Array(secret.utf8)))
     }
 }
 

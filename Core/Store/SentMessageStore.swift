@@ -10,8 +10,8 @@ import Synchronization
 /// `keep` only queues: the queued rows are written in the next Signal commit of the session
 /// (`SignalStore.commit(_:alongside:)`), the one that stores the send's ratchet steps, so a
 /// send costs no transaction of its own and a message is stored before its ciphertext leaves.
-/// The newest `capacity` per device are kept, sealed, found by a keyed index of their chat and
-/// id (chats are personal data).
+/// The newest `capacity` per device are kept, sealed, in sending order; a lookup (a retry, rare)
+/// scans the device's rows for the keyed index of the chat and id (chats are personal data).
 public final class SentMessageStore: Sendable {
     /// Messages kept per device (whatsmeow's number).
     public static let capacity = 256
@@ -26,10 +26,20 @@ public final class SentMessageStore: Sendable {
         var rows: [Row] = []
         /// The number of the last row queued.
         var lastNumber: UInt64 = 0
-        /// The last row the running commit inserted.
-        var insertedThrough: UInt64 = 0
-        /// Rows inserted since old ones were last deleted.
+        /// What the running transaction inserted, for `committed()`.
+        var inserted: Insert?
+        /// The table's last number for the device as committed; nil until read.
+        var storedThrough: Int64?
+        /// Rows committed since old ones were last deleted.
         var sinceTrim = 0
+    }
+
+    private struct Insert {
+        /// The last queued row inserted, and the number it got in the table.
+        var row: UInt64
+        var stored: Int64
+        var count: Int
+        var trimmed: Bool
     }
 
     private struct Row: Sendable {
@@ -43,8 +53,8 @@ public final class SentMessageStore: Sendable {
         self.device = device
     }
 
-    /// Keeps `message`, sent to `chat` (a JID's string, without device) as `id`, replacing what
-    /// was kept for them.
+    /// Keeps `message`, sent to `chat` (a JID's string, without device) as `id`; a lookup finds
+    /// the newest kept for them.
     public func keep(_ message: [UInt8], chat: String, id: String) throws {
         let key = Self.key(chat: chat, id: id, device: device)
         var row = Row(
@@ -69,7 +79,8 @@ public final class SentMessageStore: Sendable {
         } else {
             sealed = try await database.pool.read { [device] db in
                 try Data.fetchOne(
-                    db, sql: "SELECT sealedMessage FROM sentMessage WHERE device = ? AND keyIndex = ?",
+                    db,
+                    sql: "SELECT sealedMessage FROM sentMessage WHERE device = ? AND keyIndex = ? ORDER BY number DESC LIMIT 1",
                     arguments: [device, index])
             }
         }
@@ -80,35 +91,39 @@ public final class SentMessageStore: Sendable {
     /// of `capacity` came since the last time. Call `committed()` once the transaction commits;
     /// after a rollback the rows stay queued for the next one. One transaction at a time.
     func insertQueued(in db: Database) throws {
-        let (rows, trim) = queue.withLock { queue in
-            queue.insertedThrough = queue.rows.last?.number ?? queue.insertedThrough
-            return (queue.rows, queue.sinceTrim + queue.rows.count >= Self.capacity / 4)
+        let (rows, stored, trim) = queue.withLock { queue in
+            queue.inserted = nil
+            return (queue.rows, queue.storedThrough, queue.sinceTrim + queue.rows.count >= Self.capacity / 4)
         }
-        guard !rows.isEmpty else { return }
+        guard let last = rows.last else { return }
+        var number =
+            try stored
+            ?? Int64.fetchOne(db, sql: "SELECT MAX(number) FROM sentMessage WHERE device = ?", arguments: [device]) ?? 0
         for row in rows {
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO sentMessage (device, keyIndex, sealedMessage) VALUES (?, ?, ?)")
-                .execute(arguments: [device, row.index, row.sealed])
+            number += 1
+            // OR REPLACE: a client of the same session stopping as this one starts may have
+            // taken the number; losing its row is better than failing this commit, and its send.
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO sentMessage (device, number, keyIndex, sealedMessage) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [device, number, row.index, row.sealed])
         }
-        if trim { try Self.trim(device: device, in: db) }
-        queue.withLock { $0.sinceTrim = trim ? 0 : $0.sinceTrim + rows.count }
+        if trim {
+            try db.cachedStatement(sql: "DELETE FROM sentMessage WHERE device = ? AND number <= ?")
+                .execute(arguments: [device, number - Int64(Self.capacity)])
+        }
+        queue.withLock { $0.inserted = Insert(row: last.number, stored: number, count: rows.count, trimmed: trim) }
     }
 
     /// The transaction of the last `insertQueued` committed: its rows are read from the table now.
     func committed() {
         queue.withLock { queue in
+            guard let inserted = queue.inserted else { return }
+            queue.inserted = nil
             // By number, not count: `keep` may have dropped some of them meanwhile.
-            queue.rows.removeAll { $0.number <= queue.insertedThrough }
+            queue.rows.removeAll { $0.number <= inserted.row }
+            queue.storedThrough = inserted.stored
+            queue.sinceTrim = inserted.trimmed ? 0 : queue.sinceTrim + inserted.count
         }
-    }
-
-    /// Deletes the device's rows older than its `capacity` newest (a replaced row is new again).
-    private static func trim(device: String, in db: Database) throws {
-        try db.cachedStatement(
-            sql: """
-                DELETE FROM sentMessage WHERE device = ? AND rowid <= (
-                    SELECT rowid FROM sentMessage WHERE device = ? ORDER BY rowid DESC LIMIT 1 OFFSET ?)
-                """
-        ).execute(arguments: [device, device, capacity])
     }
 
     /// Deletes every row of `device` inside the caller's transaction (the session's wipe).

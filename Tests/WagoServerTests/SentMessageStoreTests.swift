@@ -34,7 +34,7 @@ struct SentMessageStoreTests {
         #expect(try await store.message(chat: chat, id: "3EB0A") == [4, 5], "the newest for a chat and id")
         #expect(try await Self.rows(database) == 0, "queued until a commit")
         try await Self.commit(store, in: database)
-        #expect(try await Self.rows(database) == 1)
+        #expect(try await Self.rows(database) == 2)
         #expect(try await store.message(chat: chat, id: "3EB0A") == [4, 5])
 
         let reopened = try WagoDatabase(dataDirectory: directory, secrets: secrets)
@@ -43,6 +43,12 @@ struct SentMessageStoreTests {
         #expect(try await restarted.message(chat: chat, id: "3EB0B") == nil)
         #expect(try await restarted.message(chat: "5511999990002@s.whatsapp.net", id: "3EB0A") == nil)
         #expect(try await SentMessageStore(database: reopened, device: "s2").message(chat: chat, id: "3EB0A") == nil)
+        // Its own rows go after those of before the reopen.
+        try restarted.keep([6], chat: chat, id: "3EB0C")
+        try await Self.commit(restarted, in: reopened)
+        #expect(try await Self.rows(reopened) == 3)
+        #expect(try await restarted.message(chat: chat, id: "3EB0A") == [4, 5])
+        #expect(try await restarted.message(chat: chat, id: "3EB0C") == [6])
     }
 
     @Test("rows of a commit that rolled back stay queued, and the next commit stores them")

@@ -40,9 +40,9 @@ struct StorageSecurityTests {
         #expect(box.index(of: "t") != other.index(of: "t"))
     }
 
-    /// Data folders written before the box kept a prepared key still open, and the other way round:
+    /// Data folders written before the box kept prepared keys still open, and the other way round:
     /// a sealed value is AES.GCM's combined form under the key HKDF derives for sealing.
-    @Test("a sealed value is AES-GCM's combined form under the derived sealing key, both ways", arguments: [0, 1, 300])
+    @Test("a sealed value is AES-GCM's combined form under the derived sealing key, both ways; an index is HMAC-SHA256", arguments: [0, 1, 300])
     func sealedFormat(length: Int) throws {
         let master = SymmetricKey(size: .bits256)
         let box = SecretBox(masterKey: master)
@@ -55,6 +55,11 @@ struct StorageSecurityTests {
         #expect(sealed.count == 12 + length + 16)
         #expect(try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: context) == plaintext)
         #expect(throws: StoreError.self) { try box.open(sealed.prefix(11), context: "plugin.value") }
+        // And an index is HMAC-SHA256 under the key HKDF derives for indexes: stored token
+        // indexes still find their sessions.
+        let indexKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("wago/index/v1".utf8), outputByteCount: 32)
+        let token = String(repeating: "t", count: length)
+        #expect(box.index(of: token) == Data(HMAC<SHA256>.authenticationCode(for: Data(token.utf8), using: indexKey)))
     }
 
     @Test("tokens are not stored in clear, and a wrong key cannot read the database")
