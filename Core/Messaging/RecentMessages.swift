@@ -1,6 +1,7 @@
-/// The last `capacity` values put in, by key, in memory: messages we sent, kept to answer
-/// retry receipts (whatsmeow keeps its last 256 the same way), and received media messages,
-/// kept to ask for a media retry. Putting in more drops the oldest.
+/// The last `capacity` values put in, by key, in memory: received media messages, kept to ask
+/// for a media retry; how often devices asked for each of our messages again; a virtual phone's
+/// sent messages. Putting in more drops the oldest. (A session keeps the messages it sent in
+/// the store: `SentMessageStore`.)
 public struct RecentMessages<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     public let capacity: Int
     private var values: [Key: Value] = [:]

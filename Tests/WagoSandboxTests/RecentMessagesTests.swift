@@ -2,7 +2,7 @@ import Testing
 import WAMessaging
 
 /// `RecentMessages`, the bounded memory behind retry receipts and media retries (the client's
-/// sent and received messages, the phones' sent files).
+/// answer counts and received media messages, the phones' sent messages and files).
 struct RecentMessagesTests {
     @Test func keepsTheNewestAndDropsTheOldest() {
         var recent = RecentMessages<String, Int>(capacity: 3)
