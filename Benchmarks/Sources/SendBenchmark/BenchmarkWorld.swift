@@ -37,9 +37,7 @@ struct BenchmarkWorld: Sendable {
     ) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wago-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        var logger = Logger(label: "wago.bench")
-        // WAGO_BENCH_LOG=warning (or info, debug) shows what the gateway and the sandbox log.
-        logger.logLevel = ProcessInfo.processInfo.environment["WAGO_BENCH_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+        let logger = Self.logger(label: "wago.bench")
         let limit = max(1000, offlineQueueLimit)
         let sandboxDirectory = directory.appendingPathComponent("sandbox")
         let gateway = (plugin: plugin, directory: directory.appendingPathComponent("gateway"), logger: logger)
@@ -65,6 +63,14 @@ struct BenchmarkWorld: Sendable {
                 try await body(BenchmarkWorld(port: port, sandboxPort: port, sandboxPID: nil))
             }
         }
+    }
+
+    /// Errors only, unless WAGO_BENCH_LOG=warning (or info, debug) asks to see what the gateway
+    /// and the sandbox log.
+    static func logger(label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = ProcessInfo.processInfo.environment["WAGO_BENCH_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+        return logger
     }
 
     /// Serves the gateway, chatting with the sandbox at `sandbox` (pinned to `rootKey`), until

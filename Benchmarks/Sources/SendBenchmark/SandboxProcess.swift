@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import WagoSandbox
 
 /// The sandbox in a process of its own (`--sandbox apart`): this binary again, in the
@@ -85,14 +84,12 @@ struct SandboxProcess {
     /// The child's role: serves the sandbox on a free loopback port, prints its `SandboxInfo`
     /// line, and exits when its parent does (standard input closes).
     static func serve(directory: String, offlineQueueLimit: Int) async throws {
-        var logger = Logger(label: "wago.bench.sandbox")
-        logger.logLevel = ProcessInfo.processInfo.environment["WAGO_BENCH_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         let server = try SandboxServer(
             configuration: SandboxConfiguration(
                 host: "127.0.0.1", port: 0, dataDirectory: URL(fileURLWithPath: directory, isDirectory: true),
                 adminToken: ProcessInfo.processInfo.environment["WAGO_ADMIN_TOKEN"],
                 offlineQueueLimit: offlineQueueLimit),
-            logger: logger)
+            logger: BenchmarkWorld.logger(label: "wago.bench.sandbox"))
         Thread.detachNewThread {
             var byte: UInt8 = 0
             while read(0, &byte, 1) > 0 {}
